@@ -1,0 +1,389 @@
+"""Model factories for rnnkit's three jobs: classification, seq2seq regression, text generation.
+
+All three stack their recurrent layers with the one private builder
+:func:`_recurrent_stack`; they differ only in their input handling and their
+head. Each returns an ordinary compiled `keras.Sequential`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import keras
+
+from rnnkit._checks import check_float, check_int, check_optional_int
+from rnnkit.cells import derive_seed, fastest_jit_compile, recurrent_layer, resolve_cell
+
+__all__ = ["build_classifier", "build_seq2seq", "build_generator"]
+
+LearningRate = float | keras.optimizers.schedules.LearningRateSchedule
+
+
+def _recurrent_stack(
+    cell: str,
+    *,
+    units: int,
+    layers: int,
+    bidirectional: bool = False,
+    dropout: float = 0.0,
+    recurrent_dropout: float = 0.0,
+    l2: float | None = None,
+    return_sequences: bool = False,
+    seed: int | None = None,
+) -> list[keras.layers.Layer]:
+    """Stack `layers` recurrent layers (the one builder all factories share).
+
+    Every layer but the last returns sequences; the last returns sequences only
+    when `return_sequences` is true. With `dropout > 0`, a `Dropout` layer
+    follows each recurrent layer (this keeps the cuDNN kernel usable). Masks
+    from a `Masking` or `Embedding(mask_zero=True)` layer flow through.
+
+    Returns:
+        The list of layers, in order.
+    """
+    resolve_cell(cell)
+    check_int("units", units)
+    check_int("layers", layers)
+    check_float("dropout", dropout, low=0.0, high=1.0)
+    check_float("recurrent_dropout", recurrent_dropout, low=0.0, high=1.0)
+    if l2 is not None:
+        check_float("l2", l2, low=0.0, high=float("inf"))
+    stack: list[keras.layers.Layer] = []
+    for i in range(layers):
+        sequences = return_sequences or i < layers - 1
+        options: dict[str, Any] = dict(
+            return_sequences=sequences, recurrent_dropout=recurrent_dropout, l2=l2
+        )
+        layer = recurrent_layer(
+            cell, units, seed=derive_seed(seed, 10 * i), name=f"{cell}_{i + 1}", **options
+        )
+        if bidirectional:
+            backward = recurrent_layer(
+                cell,
+                units,
+                seed=derive_seed(seed, 10 * i + 5),
+                go_backwards=True,
+                name=f"backward_{cell}_{i + 1}",
+                **options,
+            )
+            layer = keras.layers.Bidirectional(
+                layer, backward_layer=backward, name=f"bidirectional_{i + 1}"
+            )
+        stack.append(layer)
+        if dropout > 0:
+            stack.append(
+                keras.layers.Dropout(dropout, seed=derive_seed(seed, 10 * i + 9),
+                                     name=f"dropout_{i + 1}")
+            )
+    return stack
+
+
+def _check_learning_rate(learning_rate: Any) -> LearningRate:
+    if isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule):
+        return learning_rate
+    return check_float("learning_rate", learning_rate, low=0.0, high=float("inf"),
+                       low_inclusive=False)
+
+
+def _check_input_shape(input_shape: Any, *, ndim: int, hint: str) -> tuple[int | None, ...]:
+    """Validate `(timesteps, features)` (ndim=2) or `(timesteps,)` (ndim=1)."""
+    if isinstance(input_shape, int) and ndim == 1:
+        input_shape = (input_shape,)
+    if not isinstance(input_shape, Sequence) or isinstance(input_shape, str):
+        raise ValueError(f"input_shape={input_shape!r} must be a tuple {hint}.")
+    shape = tuple(input_shape)
+    if len(shape) != ndim:
+        raise ValueError(f"input_shape={input_shape!r} has {len(shape)} dimension(s); "
+                         f"it must be {hint}.")
+    steps, *rest = shape
+    if steps is not None:
+        check_int("input_shape[0] (timesteps)", steps)
+    for size in rest:
+        check_int("input_shape[1] (features)", size)
+    return tuple(None if s is None else int(s) for s in shape)
+
+
+def _compile(model: keras.Sequential, *, loss: Any, metrics: list[Any],
+             learning_rate: LearningRate) -> keras.Sequential:
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+        loss=loss,
+        metrics=metrics,
+        jit_compile=fastest_jit_compile(),
+    )
+    return model
+
+
+def build_classifier(
+    input_shape: Sequence[int | None] | int,
+    num_classes: int,
+    *,
+    cell: str = "lstm",
+    units: int = 128,
+    layers: int = 1,
+    bidirectional: bool = False,
+    dropout: float = 0.0,
+    vocab_size: int | None = None,
+    embedding_dim: int = 64,
+    mask_value: float | None = None,
+    learning_rate: LearningRate = 1e-3,
+    recurrent_dropout: float = 0.0,
+    l2: float | None = None,
+    seed: int | None = None,
+) -> keras.Sequential:
+    """Build a compiled recurrent classifier: sequence → class probabilities.
+
+    The model reads a sequence (float features per step, or integer token
+    ids), runs it through `layers` recurrent layers, and ends in a
+    `Dense(num_classes, activation="softmax")`. It is compiled with
+    Adam(`learning_rate`), sparse categorical cross-entropy (integer labels)
+    and accuracy.
+
+    The defaults keep LSTM and GRU on the fast cuDNN kernel when a GPU is
+    present. `recurrent_dropout > 0` gives that kernel up (training on GPU
+    is then several times slower); `dropout` does not.
+
+    Args:
+        input_shape: `(timesteps, features)` for float sequences, or
+            `(timesteps,)` for token ids (with `vocab_size`). `timesteps` may
+            be `None` for variable-length inputs.
+        num_classes: number of classes (≥ 2); labels are `0 .. num_classes-1`.
+        cell: `"lstm"`, `"gru"` or `"rnn"` (`"simple"`, `"simplernn"`), any case.
+        units: hidden units per recurrent layer.
+        layers: number of stacked recurrent layers.
+        bidirectional: wrap each recurrent layer in `Bidirectional`.
+        dropout: dropout rate after each recurrent layer, in [0, 1).
+        vocab_size: when given, inputs are integer token ids in
+            `[0, vocab_size)`, embedded by an `Embedding` layer; id 0 is
+            padding and is masked.
+        embedding_dim: size of the token embedding (with `vocab_size`).
+        mask_value: for float inputs, steps whose features all equal this value
+            are padding and are skipped (a `Masking` layer).
+        learning_rate: a float, or a Keras `LearningRateSchedule`, e.g.
+            `keras.optimizers.schedules.ExponentialDecay(1e-3, decay_steps=1000,
+            decay_rate=0.96)`.
+        recurrent_dropout: dropout on the recurrent state, in [0, 1); > 0
+            disables cuDNN.
+        l2: L2 penalty on the recurrent kernels, or `None`.
+        seed: seed for the weight initialisers and dropout masks.
+
+    Returns:
+        A compiled `keras.Sequential`.
+
+    Raises:
+        ValueError: on an unknown cell or an out-of-range argument.
+
+    Example:
+    >>> from rnnkit.datasets import load_mnist_sample
+    >>> (x_train, y_train), (x_val, y_val) = load_mnist_sample()
+    >>> model = build_classifier((28, 28), num_classes=10, cell="lstm", units=128)
+    >>> model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=2)
+    """
+    cell = resolve_cell(cell)
+    num_classes = check_int("num_classes", num_classes, minimum=2)
+    learning_rate = _check_learning_rate(learning_rate)
+    if vocab_size is not None:
+        vocab_size = check_int("vocab_size", vocab_size, minimum=2)
+        embedding_dim = check_int("embedding_dim", embedding_dim)
+        if mask_value is not None:
+            raise ValueError(
+                f"mask_value={mask_value!r} cannot be combined with vocab_size: token inputs "
+                "are padded with id 0, which is masked already. Drop mask_value."
+            )
+        if not isinstance(input_shape, int) and isinstance(input_shape, Sequence) \
+                and len(input_shape) == 2:
+            raise ValueError(
+                f"input_shape={tuple(input_shape)!r} has a features dimension, but vocab_size="
+                f"{vocab_size} means inputs are token ids of shape (timesteps,). "
+                f"Use input_shape=({input_shape[0]!r},)."
+            )
+        shape = _check_input_shape(input_shape, ndim=1, hint="(timesteps,) of token ids")
+        head: list[keras.layers.Layer] = [
+            keras.Input(shape=shape, dtype="int32", name="token_ids"),
+            keras.layers.Embedding(
+                vocab_size, embedding_dim, mask_zero=True, name="embedding",
+                embeddings_initializer=keras.initializers.RandomUniform(
+                    -0.05, 0.05, seed=derive_seed(seed, 1000)),
+            ),
+        ]
+    else:
+        shape = _check_input_shape(input_shape, ndim=2, hint="(timesteps, features)")
+        head = [keras.Input(shape=shape, name="sequence")]
+        if mask_value is not None:
+            mask_value = check_float("mask_value", mask_value, low=-float("inf"),
+                                     high=float("inf"))
+            head.append(keras.layers.Masking(mask_value=mask_value, name="masking"))
+    stack = _recurrent_stack(
+        cell, units=units, layers=layers, bidirectional=bidirectional, dropout=dropout,
+        recurrent_dropout=recurrent_dropout, l2=l2, seed=seed,
+    )
+    output = keras.layers.Dense(
+        num_classes, activation="softmax", name="probabilities",
+        kernel_initializer=keras.initializers.GlorotUniform(seed=derive_seed(seed, 2000)),
+    )
+    model = keras.Sequential([*head, *stack, output], name=f"{cell}_classifier")
+    return _compile(model, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                    learning_rate=learning_rate)
+
+
+def build_seq2seq(
+    input_shape: Sequence[int | None],
+    *,
+    output_dim: int = 1,
+    output_steps: int | None = None,
+    cell: str = "lstm",
+    units: int = 64,
+    layers: int = 2,
+    bidirectional: bool = False,
+    dropout: float = 0.0,
+    learning_rate: LearningRate = 1e-3,
+    recurrent_dropout: float = 0.0,
+    l2: float | None = None,
+    seed: int | None = None,
+) -> keras.Sequential:
+    """Build a compiled recurrent regressor for sequences (forecasting).
+
+    Two output modes:
+
+    * `output_steps=None` (many-to-many): one output per input step, shape
+      `(timesteps, output_dim)` — the model learns "the input shifted by one".
+    * `output_steps=k`: the `k` steps after the window, shape
+      `(k, output_dim)`.
+
+    Compiled with Adam(`learning_rate`), mean squared error and MAE. The
+    defaults keep LSTM/GRU cuDNN-eligible; `recurrent_dropout > 0` disables
+    cuDNN.
+
+    Args:
+        input_shape: `(timesteps, features)`; `timesteps` may be `None`.
+        output_dim: number of target columns predicted per step.
+        output_steps: `None` for many-to-many, or the horizon `k ≥ 1`.
+        cell: `"lstm"`, `"gru"` or `"rnn"`, any case.
+        units: hidden units per recurrent layer.
+        layers: number of stacked recurrent layers.
+        bidirectional: wrap each recurrent layer in `Bidirectional` (only
+            sensible for `output_steps=k`: a many-to-many forecaster would
+            otherwise see the future).
+        dropout: dropout after each recurrent layer, in [0, 1).
+        learning_rate: float or Keras `LearningRateSchedule`, e.g.
+            `keras.optimizers.schedules.ExponentialDecay(1e-2, 100, 0.96)`.
+        recurrent_dropout: dropout on the recurrent state; > 0 disables cuDNN.
+        l2: L2 penalty on the recurrent kernels, or `None`.
+        seed: seed for the weight initialisers and dropout masks.
+
+    Returns:
+        A compiled `keras.Sequential`.
+
+    Example:
+    >>> from rnnkit import SeriesWindows
+    >>> w = SeriesWindows.from_file("data/series/airpassengers.xlsx", target="passengers",
+    ...                             date_column="month", window=24, log=True, difference=True)
+    >>> model = build_seq2seq(w.input_shape, output_dim=w.output_dim,
+    ...                       output_steps=w.output_steps, units=32)
+    >>> model.fit(w.train, validation_data=w.val, epochs=50)
+    """
+    cell = resolve_cell(cell)
+    shape = _check_input_shape(input_shape, ndim=2, hint="(timesteps, features)")
+    output_dim = check_int("output_dim", output_dim)
+    output_steps = check_optional_int("output_steps", output_steps)
+    learning_rate = _check_learning_rate(learning_rate)
+    if bidirectional and output_steps is None:
+        raise ValueError(
+            "bidirectional=True with output_steps=None would let each step's prediction "
+            "read the future steps of its window. Use output_steps=k, or bidirectional=False."
+        )
+    stack = _recurrent_stack(
+        cell, units=units, layers=layers, bidirectional=bidirectional, dropout=dropout,
+        recurrent_dropout=recurrent_dropout, l2=l2, return_sequences=output_steps is None,
+        seed=seed,
+    )
+    init = keras.initializers.GlorotUniform(seed=derive_seed(seed, 2000))
+    if output_steps is None:
+        head: list[keras.layers.Layer] = [
+            keras.layers.Dense(output_dim, name="outputs", kernel_initializer=init)
+        ]
+    else:
+        head = [
+            keras.layers.Dense(output_steps * output_dim, name="outputs", kernel_initializer=init),
+            keras.layers.Reshape((output_steps, output_dim), name="horizon"),
+        ]
+    model = keras.Sequential([keras.Input(shape=shape, name="window"), *stack, *head],
+                             name=f"{cell}_seq2seq")
+    return _compile(model, loss="mse", metrics=["mae"], learning_rate=learning_rate)
+
+
+def build_generator(
+    vocab_size: int,
+    *,
+    cell: str = "lstm",
+    units: int = 256,
+    layers: int = 1,
+    embedding_dim: int = 64,
+    dropout: float = 0.0,
+    learning_rate: LearningRate = 1e-3,
+    recurrent_dropout: float = 0.0,
+    l2: float | None = None,
+    seed: int | None = None,
+) -> keras.Sequential:
+    """Build a compiled character-level language model: ids → next-id logits.
+
+    `Embedding(vocab_size, embedding_dim)` → recurrent stack (returning
+    sequences) → `Dense(vocab_size)` logits. Input `(batch, time)` integer ids,
+    output `(batch, time, vocab_size)` logits. Compiled with Adam and sparse
+    categorical cross-entropy from logits. Sample from it with
+    :func:`rnnkit.generate`.
+
+    Args:
+        vocab_size: number of distinct characters (`len(vocab)`).
+        cell: `"lstm"`, `"gru"` or `"rnn"`, any case.
+        units: hidden units per recurrent layer.
+        layers: number of stacked recurrent layers.
+        embedding_dim: size of the character embedding.
+        dropout: dropout after each recurrent layer, in [0, 1).
+        learning_rate: float or Keras `LearningRateSchedule`, e.g.
+            `keras.optimizers.schedules.ExponentialDecay(1e-3, 1000, 0.96)`.
+        recurrent_dropout: dropout on the recurrent state; > 0 disables cuDNN.
+        l2: L2 penalty on the recurrent kernels, or `None`.
+        seed: seed for the weight initialisers and dropout masks.
+
+    Returns:
+        A compiled `keras.Sequential`.
+
+    Example:
+    >>> from rnnkit import CharVocab, text_dataset, generate
+    >>> vocab = CharVocab.from_text(text)
+    >>> model = build_generator(len(vocab), cell="gru", units=256)
+    >>> model.fit(text_dataset(text, vocab, seq_length=100, seed=0), epochs=3)
+    >>> print(generate(model, vocab, "ROMEO:", length=200, temperature=0.6, seed=1))
+    """
+    cell = resolve_cell(cell)
+    vocab_size = check_int("vocab_size", vocab_size, minimum=2)
+    embedding_dim = check_int("embedding_dim", embedding_dim)
+    learning_rate = _check_learning_rate(learning_rate)
+    stack = _recurrent_stack(
+        cell, units=units, layers=layers, dropout=dropout, recurrent_dropout=recurrent_dropout,
+        l2=l2, return_sequences=True, seed=seed,
+    )
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(None,), dtype="int32", name="char_ids"),
+            keras.layers.Embedding(
+                vocab_size, embedding_dim, name="embedding",
+                embeddings_initializer=keras.initializers.RandomUniform(
+                    -0.05, 0.05, seed=derive_seed(seed, 1000)),
+            ),
+            *stack,
+            keras.layers.Dense(
+                vocab_size, name="logits",
+                kernel_initializer=keras.initializers.GlorotUniform(seed=derive_seed(seed, 2000)),
+            ),
+        ],
+        name=f"{cell}_generator",
+    )
+    return _compile(
+        model,
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+        learning_rate=learning_rate,
+    )
