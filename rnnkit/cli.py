@@ -118,9 +118,33 @@ def _run_classify(args: argparse.Namespace) -> int:
     return 0
 
 
+# ----------------------------------------------------------------------------- forecast
+
+def _add_forecast(sub: argparse._SubParsersAction) -> Handler:
+    sub.add_parser("forecast", help="train a forecaster on an Excel/CSV series (in progress)")
+    return _run_forecast
+
+
+def _run_forecast(args: argparse.Namespace) -> int:
+    raise NotImplementedError("rnnkit forecast is not built yet")
+
+
+# ----------------------------------------------------------------------------- generate
+
+def _add_generate(sub: argparse._SubParsersAction) -> Handler:
+    sub.add_parser("generate", help="train a character model and generate text (in progress)")
+    return _run_generate
+
+
+def _run_generate(args: argparse.Namespace) -> int:
+    raise NotImplementedError("rnnkit generate is not built yet")
+
+
 # ----------------------------------------------------------------------------- main
 
-_COMMANDS: tuple[Callable[[argparse._SubParsersAction], Handler], ...] = (_add_classify,)
+_COMMANDS: tuple[Callable[[argparse._SubParsersAction], Handler], ...] = (
+    _add_forecast, _add_generate, _add_classify,
+)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
