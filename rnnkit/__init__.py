@@ -64,6 +64,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs
+    # ruff: noqa: F401
     from rnnkit.bundle import load_bundle, save_bundle
     from rnnkit.models import build_classifier, build_generator, build_seq2seq
     from rnnkit.plotting import plot_forecast, plot_history

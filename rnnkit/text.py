@@ -1,4 +1,4 @@
-"""Text encoders: `WordVocab` (token ids for classification), and `CharVocab`, `text_dataset` (generation).
+"""Text encoders: `WordVocab` (classification), `CharVocab` and `text_dataset` (generation).
 
 An encoder undoes what it does (`encode` / `decode`) and travels with the
 model as JSON (`to_json` / `from_json`), never as a pickle.
@@ -156,7 +156,7 @@ class WordVocab:
                        for e in encoded]
         length = max((len(e) for e in encoded), default=0)
         out = np.zeros((len(encoded), max(length, 1)), dtype=np.int32)
-        for row, ids in zip(out, encoded):
+        for row, ids in zip(out, encoded, strict=True):
             row[: len(ids)] = ids
         return out
 
