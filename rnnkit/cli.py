@@ -81,9 +81,26 @@ def _load_npz(path: Path) -> tuple:
         if x.ndim != 3:
             raise ValueError(f"x_{part} has shape {x.shape}; it must be (n, timesteps, "
                              "features) or (n, timesteps).")
+        if not np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.complexfloating):
+            raise ValueError(f"x_{part} has dtype {x.dtype}; it must hold real numbers.")
+        if len(x) == 0:
+            raise ValueError(f"x_{part} is empty; it needs at least one sequence.")
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]
+        if y.ndim != 1:
+            raise ValueError(f"y_{part} has shape {y.shape}; it must be (n,) integer labels "
+                             "0..num_classes-1 (not one-hot).")
         if len(x) != len(y):
             raise ValueError(f"x_{part} has {len(x)} rows but y_{part} has {len(y)}.")
+        if (not np.issubdtype(y.dtype, np.number) or not np.all(np.isfinite(y))
+                or np.any(y < 0) or np.any(y != np.round(y))):
+            raise ValueError(f"y_{part} must hold integer labels 0, 1, 2, ...; it has values "
+                             f"such as {y[:5].tolist()!r}.")
         arrays[f"x_{part}"], arrays[f"y_{part}"] = x.astype("float32"), y.astype("int32")
+    if arrays["x_train"].shape[1:] != arrays["x_val"].shape[1:]:
+        raise ValueError(f"x_train has sequences of shape {arrays['x_train'].shape[1:]} but "
+                         f"x_val of shape {arrays['x_val'].shape[1:]}; they must match.")
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_val"], arrays["y_val"])
 
 
@@ -96,7 +113,12 @@ def _run_classify(args: argparse.Namespace) -> int:
               f"of 28 pixels, {len(x_val)} for validation.")
     else:
         (x_train, y_train), (x_val, y_val) = _load_npz(args.data)
+    from rnnkit._checks import check_int
+
+    check_int("--epochs", args.epochs)
+    check_int("--batch-size", args.batch_size)
     import keras
+    import numpy as np
 
     from rnnkit.models import build_classifier
 
@@ -110,10 +132,12 @@ def _run_classify(args: argparse.Namespace) -> int:
     model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=args.epochs,
               batch_size=args.batch_size, verbose=_progress_verbosity())
     loss, accuracy = model.evaluate(x_val, y_val, verbose=0)
+    majority = np.bincount(y_val).max() / len(y_val)
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "classifier.keras"
-    model.save(path)
-    print(f"validation accuracy: {accuracy:.4f} (chance {1 / num_classes:.4f}), loss {loss:.4f}")
+    _write_atomic(path, model.save)
+    print(f"validation accuracy: {accuracy:.4f} (majority class {majority:.4f}), "
+          f"loss {loss:.4f}")
     print(f"model written to {path}")
     return 0
 
@@ -121,23 +145,291 @@ def _run_classify(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------------- forecast
 
 def _add_forecast(sub: argparse._SubParsersAction) -> Handler:
-    sub.add_parser("forecast", help="train a forecaster on an Excel/CSV series (in progress)")
+    parser = sub.add_parser(
+        "forecast",
+        help="train a forecaster on an Excel/CSV series (default: airline passengers)",
+        description="Train a recurrent forecaster on one column of an Excel/CSV series (or on "
+                    "the shipped airline-passengers sample), print its test errors next to the "
+                    "naive and seasonal-naive forecasts, and write forecast.png, "
+                    "predictions.csv and history.png to --out.",
+    )
+    parser.add_argument("data", nargs="?", type=Path, default=None,
+                        help=".xlsx/.xlsm/.csv/.tsv/.txt file (default: airpassengers.xlsx)")
+    parser.add_argument("--target", default=None,
+                        help="column to forecast (default: the only numeric column)")
+    parser.add_argument("--date-column", default="auto",
+                        help="column of dates, 'auto' (default) or 'none'")
+    parser.add_argument("--sheet", default=None, help="Excel sheet name or 0-based index")
+    parser.add_argument("--missing", default="error", choices=["error", "interpolate", "drop"],
+                        help="what to do with empty cells (default error)")
+    parser.add_argument("--window", type=int, default=24, help="input steps (default 24)")
+    parser.add_argument("--output-steps", type=int, default=None,
+                        help="predict K steps per window (default: many-to-many)")
+    parser.add_argument("--log", action=argparse.BooleanOptionalAction, default=None,
+                        help="log-transform (default: on for the sample, off for a file)")
+    parser.add_argument("--difference", action=argparse.BooleanOptionalAction, default=None,
+                        help="model first differences (default: on for the sample, off for "
+                             "a file)")
+    parser.add_argument("--steps", type=int, default=12,
+                        help="future steps to forecast after the data (default 12)")
+    parser.add_argument("--patience", type=int, default=15,
+                        help="early-stopping patience in epochs (default 15)")
+    parser.add_argument("--learning-rate", type=float, default=1e-2,
+                        help="Adam learning rate (default 0.01)")
+    _add_common(parser, units=16, epochs=100)
+    parser.set_defaults(batch_size=16)
     return _run_forecast
 
 
 def _run_forecast(args: argparse.Namespace) -> int:
-    raise NotImplementedError("rnnkit forecast is not built yet")
+    from rnnkit.datasets import sample_path
+
+    sample = args.data is None
+    path = sample_path("series/airpassengers.xlsx") if sample else args.data
+    target = args.target or ("passengers" if sample else None)
+    log = args.log if args.log is not None else sample
+    difference = args.difference if args.difference is not None else sample
+    date_column = None if str(args.date_column).lower() == "none" else args.date_column
+    if date_column == "auto" and sample:
+        date_column = "month"
+    sheet = int(args.sheet) if args.sheet is not None and args.sheet.isdigit() else args.sheet
+    import keras
+
+    from rnnkit.models import build_seq2seq
+    from rnnkit.plotting import plot_forecast, plot_history
+    from rnnkit.series import SeriesWindows, read_series
+
+    read = dict(date_column=date_column, missing=args.missing)
+    if sheet is not None:
+        read["sheet"] = sheet
+    if target is None:
+        numeric = list(read_series(path, **read).columns)
+        if len(numeric) != 1:
+            raise ValueError(f"{str(path)!r} has {len(numeric)} numeric columns {numeric}; "
+                             "choose one with --target.")
+        target = numeric[0]
+    windows = SeriesWindows.from_file(
+        path, target=target, window=args.window, output_steps=args.output_steps, log=log,
+        difference=difference, batch_size=args.batch_size, seed=args.seed, **read)
+    print(f"Training on {path}: {windows}")
+    keras.utils.set_random_seed(args.seed)
+    model = build_seq2seq(windows.input_shape, output_dim=windows.output_dim,
+                          output_steps=windows.output_steps, cell=args.cell, units=args.units,
+                          layers=args.layers, learning_rate=args.learning_rate, seed=args.seed)
+    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=args.patience,
+                                         restore_best_weights=True)
+    history = model.fit(windows.train, validation_data=windows.val, epochs=args.epochs,
+                        callbacks=[stop], shuffle=False, verbose=_progress_verbosity())
+    table = windows.evaluate(model, "test")
+    import pandas as pd
+
+    with pd.option_context("display.width", 120, "display.max_columns", 10):
+        print(table.round(3).to_string())
+    parts = [windows.predict(model, split).assign(part=split)
+             for split in ("train", "val", "test")]
+    future = windows.forecast(model, args.steps)
+    rows = pd.concat(parts + [pd.DataFrame({"actual": float("nan"), "predicted": future,
+                                            "part": "forecast"})])
+    args.out.mkdir(parents=True, exist_ok=True)
+    rows.index.name = rows.index.name or windows.frame.index.name or "index"
+    rows[["part", "actual", "predicted"]].to_csv(args.out / "predictions.csv")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ax = plot_forecast(windows.frame[target], rows.loc[rows["part"] != "forecast",
+                                                       "predicted"].rename("predicted"),
+                       test_start=parts[2].index[0], future=future,
+                       title=f"{target}: one-step predictions and {args.steps}-step forecast")
+    ax.figure.savefig(args.out / "forecast.png", dpi=100, bbox_inches="tight")
+    plt.close(ax.figure)
+    ax = plot_history(history)
+    ax.figure.savefig(args.out / "history.png", dpi=100, bbox_inches="tight")
+    plt.close(ax.figure)
+    print(f"stopped after {len(history.history['loss'])} epochs (best val_loss "
+          f"{min(history.history['val_loss']):.4f}); wrote forecast.png, predictions.csv, "
+          f"history.png to {args.out}")
+    return 0
 
 
 # ----------------------------------------------------------------------------- generate
 
 def _add_generate(sub: argparse._SubParsersAction) -> Handler:
-    sub.add_parser("generate", help="train a character model and generate text (in progress)")
+    parser = sub.add_parser(
+        "generate",
+        help="train a character model and generate text (default: Shakespeare sample)",
+        description="Train a character-level language model on a UTF-8 text file (or on the "
+                    "shipped Shakespeare sample), or load one saved by a previous run with "
+                    "--model, then generate text from a seed string. Writes generated.txt, "
+                    "generator.keras and vocab.json to --out.",
+    )
+    parser.add_argument("text", nargs="?", type=Path, default=None,
+                        help="UTF-8 text file to train on (default: the Shakespeare sample)")
+    _add_common(parser, units=256, epochs=3)
+    for action in parser._actions:  # text batches: 64 sequences by default
+        if action.dest == "batch_size":
+            action.default, action.help = 64, "batch size (default 64)"
+    parser.add_argument("--seq-length", type=int, default=100,
+                        help="characters per training sequence (default 100)")
+    parser.add_argument("--steps-per-epoch", type=int, default=100,
+                        help="cap on training batches per epoch, 0 for whole passes over the "
+                             "text (default 100: a few minutes on a laptop CPU)")
+    parser.add_argument("--learning-rate", type=float, default=2e-3,
+                        help="Adam learning rate (default 0.002)")
+    parser.add_argument("--seed-text", default=None,
+                        help="start of the generated text; \\n stands for a newline (default: the "
+                             "text's first line)")
+    parser.add_argument("--length", type=int, default=500,
+                        help="characters to generate (default 500)")
+    parser.add_argument("--temperature", type=float, default=0.6,
+                        help="sampling temperature, 0 = greedy (default 0.6)")
+    parser.add_argument("--top-k", type=int, default=None,
+                        help="sample only among the K most likely characters")
+    parser.add_argument("--top-p", type=float, default=None,
+                        help="nucleus sampling: the most likely characters up to mass P")
+    parser.add_argument("--model", type=Path, default=None,
+                        help="folder holding generator.keras and vocab.json from an earlier "
+                             "run: generate without training")
     return _run_generate
 
 
+_GENERATOR_FILE = "generator.keras"
+_VOCAB_FILE = "vocab.json"
+
+
+def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Write through a temporary file then rename, so a failure leaves no half-written file."""
+    import os
+
+    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _read_text(path: Path) -> str:
+    if not path.is_file():
+        raise FileNotFoundError(f"text file {str(path)!r} does not exist.")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"text file {str(path)!r} is not UTF-8 text ({exc.reason} at byte "
+                         f"{exc.start}); convert it to UTF-8 first.") from None
+
+
+def _default_seed_text(text: str) -> str:
+    """The text's first non-empty line (with its newline) when short, else its first 20 chars."""
+    for line in text.splitlines():
+        if line.strip():
+            return line + "\n" if len(line) <= 40 and line + "\n" in text else line[:20]
+    return text[:20]
+
+
+def _train_generator(args: argparse.Namespace):
+    import keras
+    import numpy as np
+
+    from rnnkit.models import build_generator
+    from rnnkit.text import CharVocab, text_dataset
+
+    if args.text is None:
+        from rnnkit.datasets import load_shakespeare
+
+        text = load_shakespeare()
+        print(f"Training on the Shakespeare sample ({len(text):,} characters).")
+    else:
+        text = _read_text(args.text)
+        print(f"Training on {args.text} ({len(text):,} characters).")
+    if args.steps_per_epoch < 0:
+        raise ValueError(f"--steps-per-epoch={args.steps_per_epoch} must be >= 0 "
+                         "(0 = whole passes over the text).")
+    vocab = CharVocab.from_text(text)
+    keras.utils.set_random_seed(args.seed)
+    held_out = len(text) // 10
+    validation = held_out >= args.seq_length + 1 and len(text) - held_out >= args.seq_length + 1
+    train_text = text[:-held_out] if validation else text
+    train = text_dataset(train_text, vocab, seq_length=args.seq_length,
+                         batch_size=args.batch_size, seed=args.seed)
+    fit_options: dict = {}
+    if args.steps_per_epoch:
+        fit_options["steps_per_epoch"] = min(args.steps_per_epoch, len(train))
+        train = train.repeat()
+    if validation:
+        val = text_dataset(text[-held_out:], vocab, seq_length=args.seq_length,
+                           batch_size=args.batch_size, shuffle=False)
+        fit_options.update(validation_data=val, validation_steps=min(len(val), 20))
+    model = build_generator(len(vocab), cell=args.cell, units=args.units, layers=args.layers,
+                            learning_rate=args.learning_rate, seed=args.seed)
+    history = model.fit(train, epochs=args.epochs, verbose=_progress_verbosity(), shuffle=False,
+                        **fit_options)
+    counts = np.bincount(vocab.encode(train_text), minlength=len(vocab))
+    freq = counts[counts > 0] / counts.sum()
+    entropy = float(-(freq * np.log(freq)).sum())
+    key = "val_loss" if validation else "loss"
+    print(f"{'validation' if validation else 'training'} loss: {history.history[key][-1]:.3f} "
+          f"nats/char (unigram baseline {entropy:.3f})")
+    return model, vocab, text
+
+
+def _load_generator(folder: Path):
+    import keras
+
+    from rnnkit.text import CharVocab
+
+    model_path, vocab_path = folder / _GENERATOR_FILE, folder / _VOCAB_FILE
+    for path in (model_path, vocab_path):
+        if not path.is_file():
+            raise FileNotFoundError(f"--model {str(folder)!r} lacks {path.name}; point it at "
+                                    "the --out folder of an earlier 'rnnkit generate' run.")
+    vocab = CharVocab.from_json(vocab_path.read_text(encoding="utf-8"))
+    model = keras.saving.load_model(model_path, safe_mode=True)
+    print(f"Loaded {model_path} ({model.count_params():,} weights, {len(vocab)} characters).")
+    return model, vocab
+
+
 def _run_generate(args: argparse.Namespace) -> int:
-    raise NotImplementedError("rnnkit generate is not built yet")
+    from rnnkit._checks import check_float, check_int
+    from rnnkit.sampling import _check_temperatures
+
+    check_int("--length", args.length, minimum=0)
+    check_int("--seq-length", args.seq_length)
+    _check_temperatures(args.temperature, 1, what="samples")  # fail before training
+    if args.top_p is not None:
+        check_float("top_p", args.top_p, low=0.0, high=1.0, low_inclusive=False,
+                    high_inclusive=True)
+    if args.model is not None:
+        model, vocab = _load_generator(args.model)
+        text = None
+    else:
+        model, vocab, text = _train_generator(args)
+    from rnnkit.sampling import generate
+
+    seed_text = args.seed_text
+    if seed_text is None:
+        if text is not None:
+            seed_text = _default_seed_text(text)
+        else:
+            seed_text = "\n" if "\n" in vocab else vocab.chars[0]
+    seed_text = seed_text.replace("\\n", "\n")
+    generated = generate(model, vocab, seed_text, length=args.length,
+                         temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
+                         seed=args.seed)
+    args.out.mkdir(parents=True, exist_ok=True)
+    if args.model is None:
+        _write_atomic(args.out / _GENERATOR_FILE, lambda p: model.save(p))
+        _write_atomic(args.out / _VOCAB_FILE,
+                      lambda p: p.write_text(vocab.to_json(), encoding="utf-8"))
+        print(f"model written to {args.out / _GENERATOR_FILE} (vocabulary: {_VOCAB_FILE})")
+    path = args.out / "generated.txt"
+    _write_atomic(path, lambda p: p.write_text(generated, encoding="utf-8"))
+    print(f"--- generated (temperature {args.temperature}) ---")
+    print(generated)
+    print(f"--- written to {path}")
+    return 0
 
 
 # ----------------------------------------------------------------------------- main

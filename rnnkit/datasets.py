@@ -139,10 +139,10 @@ def load_series(name: str = "airpassengers", **read_series_kwargs: Any) -> Any:
     >>> load_series("airpassengers")["passengers"].iloc[0]
     112
     """
-    from rnnkit.series import read_series
-
     if name not in SERIES:
         raise ValueError(f"name={name!r} is not a sample series; use one of {sorted(SERIES)}.")
+    from rnnkit.series import read_series
+
     stem, date_column, _ = SERIES[name]
     read_series_kwargs.setdefault("date_column", date_column)
     return read_series(sample_path(f"series/{stem}.csv"), **read_series_kwargs)
@@ -156,7 +156,7 @@ def load_shakespeare() -> str:
 
     Example:
     >>> text = load_shakespeare()
-    >>> text.count("ROMEO:") > 0
+    >>> text.count("FALSTAFF:") > 0
     True
     """
     return sample_path("text/shakespeare.txt").read_text(encoding="utf-8")

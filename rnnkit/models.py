@@ -159,7 +159,10 @@ def build_classifier(
             padding and is masked.
         embedding_dim: size of the token embedding (with `vocab_size`).
         mask_value: for float inputs, steps whose features all equal this value
-            are padding and are skipped (a `Masking` layer).
+            are padding and are skipped (a `Masking` layer). Pad at the end of
+            each sequence and keep at least one real step per sequence (the
+            same holds for token ids): Keras' cuDNN kernel for LSTM/GRU on GPU
+            accepts only such right-padded masks.
         learning_rate: a float, or a Keras `LearningRateSchedule`, e.g.
             `keras.optimizers.schedules.ExponentialDecay(1e-3, decay_steps=1000,
             decay_rate=0.96)`.

@@ -1,0 +1,355 @@
+"""Bundles: exact round trips for the three jobs, safe loading, atomic saves, clear errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+
+from rnnkit import bundle as bundle_module
+from rnnkit.bundle import FORMAT_VERSION, load_bundle, save_bundle
+from rnnkit.models import build_classifier, build_generator, build_seq2seq
+from rnnkit.text import WordVocab
+
+RNG = np.random.default_rng(0)
+X = RNG.normal(size=(64, 6, 3)).astype("float32")
+Y = (X[:, :, 0].sum(axis=1) > 0).astype("int32")
+
+
+@pytest.fixture(scope="module")
+def classifier() -> keras.Model:
+    model = build_classifier((6, 3), 2, units=4, seed=0)
+    model.fit(X, Y, epochs=1, batch_size=32, verbose=0)
+    return model
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory, classifier) -> Path:
+    """A classifier bundle written once; tests copy it before damaging it."""
+    return save_bundle(tmp_path_factory.mktemp("b") / "clf", classifier, epochs=1)
+
+
+def _copy(saved: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "copy"
+    shutil.copytree(saved, target)
+    return target
+
+
+def _siblings(path: Path) -> list[str]:
+    return sorted(p.name for p in path.parent.iterdir())
+
+
+# ----------------------------------------------------------------------------- round trips
+
+def test_classifier_round_trip_is_exact(tmp_path, classifier):
+    path = save_bundle(tmp_path / "clf", classifier, epochs=1, classes=["neg", "pos"],
+                       val_loss=np.float32(0.5), notes={"data": "random"})
+    assert sorted(p.name for p in path.iterdir()) == ["bundle.json", "model.keras"]
+    assert _siblings(path) == ["clf"]  # no temporary folder left behind
+    b = load_bundle(path, job="classifier")
+    assert b.job == "classifier" and b.vocab is None and b.windows is None
+    assert b.metadata == {"epochs": 1, "classes": ["neg", "pos"], "val_loss": 0.5,
+                          "notes": {"data": "random"}}
+    assert b.versions["keras"] == keras.__version__
+    expected = classifier.predict(X, verbose=0)
+    np.testing.assert_array_equal(b.model.predict(X, verbose=0), expected)
+    # The compile settings come back too: the loaded model trains and evaluates.
+    assert b.model.evaluate(X, Y, verbose=0)[0] == pytest.approx(
+        classifier.evaluate(X, Y, verbose=0)[0], rel=1e-6)
+
+
+def test_bundle_holds_no_pickle(saved):
+    assert sorted(p.name for p in saved.iterdir()) == ["bundle.json", "model.keras"]
+    with zipfile.ZipFile(saved / "model.keras") as archive:
+        assert sorted(archive.namelist()) == ["config.json", "metadata.json",
+                                              "model.weights.h5"]
+    for file in saved.iterdir():
+        # Pickle streams start with the PROTO opcode 0x80 followed by the protocol number.
+        assert not file.read_bytes().startswith(b"\x80")
+    document = json.loads((saved / "bundle.json").read_text())
+    assert document["format_version"] == FORMAT_VERSION and document["job"] == "classifier"
+
+
+def test_token_classifier_round_trip_with_word_vocab(tmp_path):
+    texts = ["good food great taste", "bad food awful", "great great price", "awful smell",
+             "good value", "bad bad service"] * 4
+    labels = np.array([1, 0, 1, 0, 1, 0] * 4, dtype="int32")
+    vocab = WordVocab.from_texts(texts, max_tokens=50)
+    ids = vocab.encode_batch(texts, max_length=5)
+    model = build_classifier((None,), 2, vocab_size=len(vocab), embedding_dim=4, units=4,
+                             seed=1)
+    model.fit(ids, labels, epochs=1, batch_size=32, verbose=0)
+    path = save_bundle(tmp_path / "reviews", model, vocab=vocab)
+    b = load_bundle(path)
+    assert b.job == "classifier" and isinstance(b.vocab, WordVocab) and b.vocab == vocab
+    new = ["great food", "awful awful service and unknownword"]
+    np.testing.assert_array_equal(b.vocab.encode_batch(new), vocab.encode_batch(new))
+    np.testing.assert_array_equal(b.model.predict(b.vocab.encode_batch(new), verbose=0),
+                                  model.predict(vocab.encode_batch(new), verbose=0))
+
+
+def test_forecaster_round_trip_is_exact_in_original_units(tmp_path):
+    from rnnkit.datasets import load_series
+    from rnnkit.series import SeriesWindows
+
+    frame = load_series("airpassengers")
+    w = SeriesWindows(frame, window=12, log=True, difference=True, batch_size=16, seed=0)
+    model = build_seq2seq(w.input_shape, output_dim=w.output_dim, output_steps=w.output_steps,
+                          units=4, layers=1, seed=0)
+    model.fit(w.train, epochs=1, verbose=0)
+    path = save_bundle(tmp_path / "passengers", model, windows=w)
+    b = load_bundle(path, job="forecaster")
+    assert b.vocab is None and b.windows.scaler == w.scaler
+    expected = w.predict(model)
+    got = b.windows.predict(b.model)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    pd.testing.assert_series_equal(b.windows.forecast(b.model, 6), w.forecast(model, 6),
+                                   check_exact=True)
+    # The saved scaler is reused on new data (no refit): same settings, same statistics.
+    recent = b.windows.apply(frame.iloc[-40:])
+    assert recent.scaler == w.scaler
+
+
+def test_generator_round_trip_is_exact(tmp_path):
+    from rnnkit.sampling import generate
+    from rnnkit.text import CharVocab, text_dataset
+
+    text = "to be or not to be, that is the question. " * 20
+    vocab = CharVocab.from_text(text)
+    model = build_generator(len(vocab), units=8, embedding_dim=4, seed=0)
+    model.fit(text_dataset(text, vocab, seq_length=20, batch_size=16, seed=0), epochs=1,
+              verbose=0)
+    path = save_bundle(tmp_path / "bard", model, vocab=vocab)
+    b = load_bundle(path, job="generator")
+    assert b.vocab == vocab
+    ids = vocab.encode("to be or not")[None, :]
+    np.testing.assert_array_equal(b.model.predict(ids, verbose=0),
+                                  model.predict(ids, verbose=0))
+    expected = generate(model, vocab, "to be", length=40, temperature=0.8, seed=3)
+    assert generate(b.model, b.vocab, "to be", length=40, temperature=0.8, seed=3) == expected
+
+
+# ----------------------------------------------------------------------------- safe loading
+
+def _add_lambda(model_path: Path, function: dict) -> None:
+    """Rewrite config.json inside a .keras archive to insert a Lambda layer."""
+    with zipfile.ZipFile(model_path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    config = json.loads(members["config.json"])
+    layers = config["config"]["layers"]
+    layers.insert(len(layers) - 1, {
+        "module": "keras.layers", "class_name": "Lambda", "registered_name": None,
+        "config": {"name": "injected", "trainable": True, "dtype": "float32",
+                   "function": function, "arguments": {}},
+    })
+    members["config.json"] = json.dumps(config).encode()
+    with zipfile.ZipFile(model_path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+@pytest.mark.parametrize("function", [
+    {"class_name": "__lambda__",
+     "config": {"code": "4wAAAAAAAAAAAAAAAAEAAAADAAAA", "defaults": None, "closure": None}},
+    {"module": "keras.ops", "class_name": "function", "config": "abs",
+     "registered_name": "function"},
+], ids=["python-lambda", "keras-function"])
+def test_lambda_layer_in_config_is_refused(saved, tmp_path, function):
+    path = _copy(saved, tmp_path)
+    _add_lambda(path / "model.keras", function)
+    with pytest.raises(ValueError, match=r"refusing to load .*model\.keras.*Lambda layer "
+                                         r"'injected'.*arbitrary Python code"):
+        load_bundle(path)
+
+
+def test_non_keras_class_in_config_is_refused(saved, tmp_path):
+    path = _copy(saved, tmp_path)
+    archive_path = path / "model.keras"
+    with zipfile.ZipFile(archive_path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    config = json.loads(members["config.json"])
+    config["config"]["layers"][-1]["module"] = "os"
+    members["config.json"] = json.dumps(config).encode()
+    with zipfile.ZipFile(archive_path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with pytest.raises(ValueError, match=r"module 'os', which is not part of Keras"):
+        load_bundle(path)
+
+
+def test_load_uses_safe_mode(saved, monkeypatch):
+    calls = []
+    original = keras.saving.load_model
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs.get("safe_mode"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(keras.saving, "load_model", spy)
+    load_bundle(saved)
+    assert calls == [True]
+
+
+def test_saving_a_lambda_model_is_refused(tmp_path):
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Lambda(lambda t: t * 2),
+                              keras.layers.Dense(2, activation="softmax")])
+    with pytest.raises(ValueError, match="Lambda layer"):
+        save_bundle(tmp_path / "lam", model)
+    assert not (tmp_path / "lam").exists() and list(tmp_path.iterdir()) == []
+
+
+# ----------------------------------------------------------------------------- atomic saves
+
+def _fail_model_save(monkeypatch):
+    original = keras.Model.save
+
+    def broken(self, filepath, *args, **kwargs):
+        original(self, filepath, *args, **kwargs)
+        with open(filepath, "r+b") as f:  # leave a half-written archive, then fail
+            f.truncate(100)
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(keras.Model, "save", broken)
+
+
+def _fail_json_dump(monkeypatch):
+    def broken(obj, fp, **kwargs):
+        fp.write('{"format": "rnnkit-bundle", "format_ver')
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(bundle_module.json, "dump", broken)
+
+
+def _fail_swap(monkeypatch):
+    original = os.replace
+
+    def broken(src, dst):
+        if ".tmp-" in Path(src).name:  # old bundle moved aside, the new one fails to move in
+            raise OSError("rename failed (simulated)")
+        return original(src, dst)
+
+    monkeypatch.setattr(bundle_module.os, "replace", broken)
+
+
+@pytest.mark.parametrize("failure", [_fail_model_save, _fail_json_dump, _fail_swap],
+                         ids=["model.save", "json.dump", "rename"])
+def test_interrupted_save_keeps_previous_bundle(tmp_path, classifier, monkeypatch, failure):
+    path = save_bundle(tmp_path / "clf", classifier, version=1)
+    before = {p.name: p.read_bytes() for p in path.iterdir()}
+    other = build_classifier((6, 3), 2, units=4, seed=99)
+    failure(monkeypatch)
+    with pytest.raises(OSError, match="simulated"):
+        save_bundle(path, other, version=2)
+    monkeypatch.undo()
+    assert _siblings(path) == ["clf"]  # no stray temporary or backup folder
+    assert {p.name: p.read_bytes() for p in path.iterdir()} == before
+    b = load_bundle(path)
+    assert b.metadata == {"version": 1}
+    np.testing.assert_array_equal(b.model.predict(X, verbose=0),
+                                  classifier.predict(X, verbose=0))
+
+
+def test_save_replaces_an_existing_bundle(tmp_path, classifier):
+    path = save_bundle(tmp_path / "clf", classifier, version=1)
+    save_bundle(path, classifier, version=2)
+    assert load_bundle(path).metadata == {"version": 2}
+    assert _siblings(path) == ["clf"]
+    with pytest.raises(ValueError, match="overwrite=True"):
+        save_bundle(path, classifier, overwrite=False)
+
+
+# ----------------------------------------------------------------------------- errors
+
+def _remove(file):
+    return lambda path: (path / file).unlink()
+
+
+def _write(file, text):
+    return lambda path: (path / file).write_text(text)
+
+
+def _edit_json(**changes):
+    def edit(path):
+        document = json.loads((path / "bundle.json").read_text())
+        document.update(changes)
+        (path / "bundle.json").write_text(json.dumps(document))
+    return edit
+
+
+LOAD_ERRORS = [
+    ("missing-model", _remove("model.keras"), {}, FileNotFoundError,
+     r"model\.keras' is missing"),
+    ("missing-json", _remove("bundle.json"), {}, FileNotFoundError,
+     r"bundle\.json' is missing"),
+    ("invalid-json", _write("bundle.json", '{"format": "rnnkit-bundle",'), {}, ValueError,
+     r"bundle\.json' is not valid JSON: .* line 1"),
+    ("not-a-bundle-json", _write("bundle.json", "[1, 2]"), {}, ValueError,
+     r"bundle\.json' is not an rnnkit bundle description"),
+    ("future-version", _edit_json(format_version=99), {}, ValueError,
+     r"format_version=99.*newer rnnkit"),
+    ("bad-version", _edit_json(format_version="one"), {}, ValueError,
+     r"format_version='one'.*damaged"),
+    ("unknown-job", _edit_json(job="translator"), {}, ValueError, r"job='translator'"),
+    ("other-job", lambda path: None, {"job": "generator"}, ValueError,
+     r"holds a classifier, not a generator"),
+    ("bad-job-arg", lambda path: None, {"job": "forecast"}, ValueError,
+     r"job='forecast' is not supported"),
+    ("unknown-vocab", _edit_json(vocab={"type": "BPEVocab", "data": {}}), {}, ValueError,
+     r"vocab of type 'BPEVocab'"),
+    ("damaged-vocab", _edit_json(vocab={"type": "WordVocab", "data": {"x": 1}}), {}, ValueError,
+     r"the vocab in .*bundle\.json' is damaged"),
+    ("damaged-zip", _write("model.keras", "not a zip"), {}, ValueError,
+     r"model\.keras' is not a Keras archive"),
+]
+
+
+@pytest.mark.parametrize(("damage", "kwargs", "error", "pattern"),
+                         [case[1:] for case in LOAD_ERRORS], ids=[c[0] for c in LOAD_ERRORS])
+def test_load_errors_name_the_file_and_the_problem(saved, tmp_path, damage, kwargs, error,
+                                                   pattern):
+    path = _copy(saved, tmp_path)
+    damage(path)
+    with pytest.raises(error, match=pattern):
+        load_bundle(path, **kwargs)
+
+
+def test_load_missing_folder_and_file(tmp_path, saved):
+    with pytest.raises(FileNotFoundError, match=r"bundle folder .*nowhere' does not exist"):
+        load_bundle(tmp_path / "nowhere")
+    with pytest.raises(ValueError, match=r"is a file, not a bundle folder.*keras\.saving"):
+        load_bundle(saved / "model.keras")
+
+
+def test_save_errors(tmp_path, classifier):
+    from rnnkit.text import CharVocab
+
+    with pytest.raises(ValueError, match=r"metadata when=.*datetime.*JSON values"):
+        import datetime
+
+        save_bundle(tmp_path / "a", classifier, when=datetime.date(2024, 1, 1))
+    with pytest.raises(ValueError, match=r"metadata loss=nan"):
+        save_bundle(tmp_path / "a", classifier, loss=float("nan"))
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.tex").write_text("precious")
+    with pytest.raises(ValueError, match=r"not an rnnkit bundle.*refusing to replace"):
+        save_bundle(tmp_path / "mine", classifier)
+    assert (tmp_path / "mine" / "thesis.tex").read_text() == "precious"
+    with pytest.raises(ValueError, match=r"a forecaster bundle needs its windows"):
+        save_bundle(tmp_path / "a", classifier, job="forecaster")
+    with pytest.raises(ValueError, match=r"job='generator' does not fit a WordVocab"):
+        save_bundle(tmp_path / "a", classifier, vocab=WordVocab(["x"]), job="generator")
+    generator = build_generator(5, units=4, embedding_dim=2, seed=0)
+    with pytest.raises(ValueError, match=r"vocab has 3 characters but the model outputs 5"):
+        save_bundle(tmp_path / "a", generator, vocab=CharVocab.from_text("abc"))
+    with pytest.raises(ValueError, match=r"a generator bundle needs its vocabulary"):
+        save_bundle(tmp_path / "a", generator)
+    with pytest.raises(ValueError, match=r"vocab=\{\} is a dict"):
+        save_bundle(tmp_path / "a", classifier, vocab={})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]  # nothing half-written

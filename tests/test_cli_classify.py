@@ -1,0 +1,168 @@
+"""`rnnkit classify` end to end on a tiny .npz, its input checks, and a TensorFlow-free --help."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rnnkit.cli import _load_npz, build_parser, main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def tiny_npz(path: Path, *, n_train: int = 96, n_val: int = 48, seed: int = 0,
+             **overrides: np.ndarray) -> Path:
+    """A learnable 2-class problem: is the sequence's mean positive? (uint8-free floats)."""
+    rng = np.random.default_rng(seed)
+
+    def part(n):
+        y = rng.integers(0, 2, size=n)
+        x = rng.normal(size=(n, 6, 2)) + np.where(y, 1.0, -1.0)[:, None, None]
+        return x.astype("float32"), y.astype("int64")
+
+    (x_train, y_train), (x_val, y_val) = part(n_train), part(n_val)
+    arrays = dict(x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val)
+    arrays.update(overrides)
+    np.savez(path, **arrays)
+    return path
+
+
+def test_help_lists_the_subcommands_without_importing_tensorflow():
+    code = (
+        "import sys\n"
+        "from rnnkit.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit as e:\n"
+        "    assert e.code == 0, e.code\n"
+        "try:\n"
+        "    main(['classify', '--help'])\n"
+        "except SystemExit as e:\n"
+        "    assert e.code == 0, e.code\n"
+        "heavy = sorted(m for m in ('tensorflow', 'keras', 'jax', 'torch') if m in sys.modules)\n"
+        "print('HEAVY', heavy)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, check=True)
+    assert "HEAVY []" in result.stdout, result.stdout
+    for command in ("classify", "forecast", "generate"):
+        assert command in result.stdout
+    assert "x_train" in result.stdout  # classify --help explains the .npz
+
+
+def test_console_script_answers_help():
+    script = Path(sys.executable).with_name("rnnkit")
+    if not script.exists():
+        pytest.skip("console script not installed next to this interpreter")
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True,
+                            timeout=60, check=True)
+    assert result.stdout.startswith("usage: rnnkit")
+
+
+def test_classify_defaults():
+    parser, handlers = build_parser()
+    args = parser.parse_args(["classify"])
+    assert args.data is None and args.cell == "lstm" and args.units == 128
+    assert args.batch_size == 32 and args.out == Path("out")
+    assert "classify" in handlers
+
+
+def test_classify_trains_on_an_npz_prints_accuracy_and_writes_the_model(tmp_path, capsys):
+    import keras
+
+    data = tiny_npz(tmp_path / "tiny.npz")
+    out = tmp_path / "out"
+    status = main(["classify", str(data), "--units", "8", "--epochs", "4", "--batch-size", "16",
+                   "--cell", "gru", "--out", str(out)])
+    assert status == 0
+    printed = capsys.readouterr().out
+    match = re.search(r"validation accuracy: (\d\.\d{4}) \(majority class (\d\.\d{4})\)", printed)
+    assert match, printed
+    accuracy, majority = float(match[1]), float(match[2])
+    path = out / "classifier.keras"
+    assert path.is_file() and str(path) in printed
+    assert [p.name for p in out.iterdir()] == ["classifier.keras"]  # no temporary left over
+    # the written model is the trained one: it reproduces the printed accuracy
+    model = keras.models.load_model(path)
+    (_, _), (x_val, y_val) = _load_npz(data)
+    reloaded = (model.predict(x_val, verbose=0).argmax(axis=1) == y_val).mean()
+    assert reloaded == pytest.approx(accuracy, abs=1e-4)
+    assert accuracy > majority  # the classes are separable: training did something
+
+
+def test_classify_accepts_uint8_images_and_two_dimensional_sequences(tmp_path):
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, size=(10, 4, 3), dtype=np.uint8)
+    data = tiny_npz(tmp_path / "img.npz", x_train=images, y_train=np.arange(10) % 3,
+                    x_val=images[:4], y_val=np.arange(4) % 3)
+    (x_train, y_train), _ = _load_npz(data)
+    assert x_train.dtype == np.float32 and x_train.max() <= 1.0
+    np.testing.assert_allclose(x_train, images / 255.0, rtol=1e-6)
+    flat = tiny_npz(tmp_path / "flat.npz", x_train=np.zeros((5, 7)), y_train=np.zeros(5),
+                    x_val=np.zeros((2, 7)), y_val=np.ones(2))
+    (x_train, y_train), _ = _load_npz(flat)
+    assert x_train.shape == (5, 7, 1) and y_train.dtype == np.int32
+
+
+@pytest.mark.parametrize("missing", ["x_train", "y_train", "x_val", "y_val"])
+def test_a_missing_npz_key_raises_value_error_naming_it(tmp_path, missing, capsys):
+    path = tmp_path / "data.npz"
+    tiny_npz(path)
+    with np.load(path) as npz:
+        arrays = {k: npz[k] for k in npz.files if k != missing}
+    np.savez(path, **arrays)
+    with pytest.raises(ValueError, match=rf"lacks the key\(s\) \['{missing}'\]"):
+        _load_npz(path)
+    # the command turns it into a one-line error and exit status 2, no traceback
+    assert main(["classify", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("rnnkit classify: error:") and missing in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "overrides,message",
+    [(dict(x_train=np.zeros((4, 2, 2, 2))), "x_train has shape"),
+     (dict(y_train=np.zeros(3)), "x_train has 96 rows but y_train has 3"),
+     (dict(y_val=np.full(48, 0.5)), "y_val must hold integer labels"),
+     (dict(y_val=-np.ones(48)), "y_val must hold integer labels"),
+     (dict(y_train=np.zeros((96, 2))), "y_train has shape"),
+     (dict(x_val=np.zeros((48, 5, 2))), "x_val of shape"),
+     (dict(x_train=np.zeros((0, 6, 2)), y_train=np.zeros(0)), "x_train is empty"),
+     (dict(x_train=np.full((96, 6, 2), "a")), "x_train has dtype")],
+)
+def test_malformed_arrays_raise_value_error(tmp_path, overrides, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        _load_npz(tiny_npz(tmp_path / "bad.npz", **overrides))
+
+
+def test_missing_file_and_wrong_suffix(tmp_path, capsys):
+    with pytest.raises(FileNotFoundError, match="nope.npz"):
+        _load_npz(tmp_path / "nope.npz")
+    text = tmp_path / "data.csv"
+    text.write_text("1,2\n")
+    with pytest.raises(ValueError, match=r"data=.*data\.csv.*numpy\.savez"):
+        _load_npz(text)
+    assert main(["classify", str(tmp_path / "nope.npz")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "option,value,named",
+    [("--cell", "transformer", "cell='transformer'"), ("--units", "0", "units=0"),
+     ("--layers", "0", "layers=0"), ("--dropout", "1.5", "dropout=1.5"),
+     ("--epochs", "0", "--epochs=0"), ("--batch-size", "0", "--batch-size=0")],
+)
+def test_bad_options_exit_2_with_the_argument_named(tmp_path, capsys, option, value, named):
+    data = tiny_npz(tmp_path / "tiny.npz", n_train=8, n_val=4)
+    out = tmp_path / "out"
+    assert main(["classify", str(data), option, value, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert named in err, err
+    assert not (out / "classifier.keras").exists()
