@@ -12,9 +12,9 @@ characters from a 20-character seed, all measured side by side in one run:
 * `rnnkit.generate`, for 1 and for 32 sequences at once.
 
 Each compiled sampler is timed once for its first call (tracing + XLA
-compilation + run) and then `--repeats` times; the best repeat counts (the
-machine is shared). Speed does not depend on the weights, so the model is
-left untrained.
+compilation + run) and then `--repeats` times, the samplers taking turns so
+that all see the same load; the best repeat counts (the machine is shared).
+Speed does not depend on the weights, so the model is left untrained.
 
 Run: `.venv/bin/python bench/bench_generate.py`
 """
@@ -86,24 +86,30 @@ def hand_xla_sampler(model, length: int):
     return run
 
 
-def timed(fn, repeats: int) -> tuple[float, float]:
-    """(first-call seconds, best of `repeats` later calls)."""
-    start = time.perf_counter()
-    fn()
-    first = time.perf_counter() - start
-    best = float("inf")
-    for _ in range(repeats):
+def timed(fns: dict, repeats: int) -> dict[str, tuple[float, float]]:
+    """{name: (first-call seconds, best of `repeats` later calls)}, the samplers interleaved.
+
+    Each round times every sampler once, so that all see the same load on a shared machine.
+    """
+    first = {}
+    for name, fn in fns.items():
         start = time.perf_counter()
         fn()
-        best = min(best, time.perf_counter() - start)
-    return first, best
+        first[name] = time.perf_counter() - start
+    best = dict.fromkeys(fns, float("inf"))
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return {name: (first[name], best[name]) for name in fns}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--predict-chars", type=int, default=30,
                         help="characters for the (slow) predict loop")
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=10)
     args = parser.parse_args()
 
     text = load_shakespeare()
@@ -123,20 +129,17 @@ def main() -> None:
     rows.append(("predict loop (keras.io, 40-char window)", 1, float("nan"), per_char))
 
     hand = hand_xla_sampler(model, LENGTH)
+    seeds = iter(range(1_000_000))
+    fns = {}
     for batch in (1, 32):
         prime = tf.constant(np.tile(vocab.encode(seed_text), (batch, 1)))
-        first, best = timed(lambda p=prime: hand(p, tf.constant(1.0), tf.constant(1)).numpy(),
-                            args.repeats)
-        rows.append((f"hand-written XLA loop, {batch} seq", batch * LENGTH, first, best))
-    for batch in (1, 32):
-        seeds = iter(range(10_000))
-        first, best = timed(
-            lambda b=batch, s=seeds: generate(model, vocab, seed_text, length=LENGTH,
-                                              num_samples=b, seed=next(s)),
-            args.repeats,
-        )
-        rows.append((f"rnnkit.generate, {batch} seq", batch * LENGTH, first, best))
-
+        fns[f"hand-written XLA loop, {batch} seq"] = (
+            lambda p=prime: hand(p, tf.constant(1.0), tf.constant(next(seeds))).numpy())
+        fns[f"rnnkit.generate, {batch} seq"] = (
+            lambda b=batch: generate(model, vocab, seed_text, length=LENGTH, num_samples=b,
+                                     seed=next(seeds)))
+    for name, (first, best) in timed(fns, args.repeats).items():
+        rows.append((name, (32 if "32 seq" in name else 1) * LENGTH, first, best))
     speed = {name: chars / best for name, chars, _, best in rows}
     predict = speed[rows[0][0]]
     print(f"{'sampler':42s} {'chars/s':>10s} {'x predict':>10s} {'x hand XLA':>11s} "

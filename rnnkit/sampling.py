@@ -8,9 +8,9 @@ state, then samples one character per step inside a compiled loop (XLA on the
 TensorFlow backend). Length, temperature, seed and seed text are passed as
 tensors, so a second call does not compile again.
 
-Sampling is stateless: the noise of step `t` is drawn from the seed pair
-`(seed, t)` with a Gumbel-max draw, so the same `seed` gives the same text,
-also under XLA.
+Sampling is stateless: the draw of step `t` uses the seed pair `(seed, t)`
+(TensorFlow's `stateless_categorical`), so the same `seed` gives the same
+text, also under XLA.
 """
 
 from __future__ import annotations
@@ -97,20 +97,27 @@ def _check_filters(top_k: Any, top_p: Any, vocab_size: int) -> tuple[int, float,
 
 # ----------------------------------------------------------------------------- sampling core
 
-def _uniform(shape: tuple, seed: Any) -> Any:
-    """Uniform [0, 1) noise from an int32 seed pair tensor (stateless, XLA-safe)."""
+def _categorical(logits: Any, seed: Any) -> Any:
+    """One id per row drawn from `softmax(logits)`, with an int32 seed pair tensor.
+
+    Stateless, so repeatable under XLA: TensorFlow's `stateless_categorical`
+    (the fastest in the compiled loop), JAX's `random.categorical`, and a
+    Gumbel-max draw on `keras.random` noise elsewhere.
+    """
     backend = keras.backend.backend()
     if backend == "tensorflow":
         import tensorflow as tf
 
-        return tf.random.stateless_uniform(shape, seed=seed, dtype="float32")
+        return tf.random.stateless_categorical(logits, 1, seed=seed, dtype=tf.int32)[:, 0]
     if backend == "jax":
         import jax
 
         key = jax.random.fold_in(jax.random.PRNGKey(seed[0]), seed[1])
-        return jax.random.uniform(key, shape, dtype="float32")
+        return ops.cast(jax.random.categorical(key, logits, axis=-1), "int32")
     pair = ops.convert_to_numpy(seed)
-    return keras.random.uniform(shape, seed=int(pair[0]) * 1_000_003 + int(pair[1]))
+    uniform = keras.random.uniform(tuple(ops.shape(logits)), minval=1e-20, maxval=1.0,
+                                   seed=int(pair[0]) * 1_000_003 + int(pair[1]))
+    return ops.cast(ops.argmax(logits - ops.log(-ops.log(uniform)), axis=-1), "int32")
 
 
 def _sample_ids(logits: Any, temperature: Any, top_k: Any, top_p: Any, seed: Any, *,
@@ -131,14 +138,10 @@ def _sample_ids(logits: Any, temperature: Any, top_k: Any, top_p: Any, seed: Any
     """
     logits = ops.cast(logits, "float32")
     greedy = temperature <= 0.0
-    safe_t = ops.where(greedy, 1.0, ops.maximum(temperature, 1e-6))
-    scaled = (logits - ops.max(logits, axis=-1, keepdims=True)) / safe_t[:, None]
-    uniform = ops.clip(_uniform(tuple(ops.shape(logits)), seed), 1e-20, 1.0)
-    gumbel = -ops.log(-ops.log(uniform))
+    scaled = logits / ops.where(greedy, 1.0, ops.maximum(temperature, 1e-6))[:, None]
     best = ops.cast(ops.argmax(logits, axis=-1), "int32")
     if not filtered:
-        drawn = ops.cast(ops.argmax(scaled + gumbel, axis=-1), "int32")
-        return ops.where(greedy, best, drawn)
+        return ops.where(greedy, best, _categorical(scaled, seed))
     vocab_size = logits.shape[-1]
     values, order = ops.top_k(scaled, k=vocab_size, sorted=True)  # most likely first
     rank = ops.arange(vocab_size, dtype="int32")[None, :]
@@ -148,8 +151,8 @@ def _sample_ids(logits: Any, temperature: Any, top_k: Any, top_p: Any, seed: Any
         [ops.zeros_like(probs[:, :1]), ops.cumsum(probs, axis=-1)[:, :-1]], axis=-1)
     # mass within 1e-6 of top_p counts as reaching it (float32 sums are inexact); 1 keeps all
     keep = ops.logical_and(keep, ops.logical_or(mass_before < top_p - 1e-6, top_p >= 1.0))
-    choice = ops.argmax(ops.where(keep, values + gumbel, -np.inf), axis=-1)
-    drawn = ops.take_along_axis(order, ops.cast(choice, "int32")[:, None], axis=-1)[:, 0]
+    choice = _categorical(ops.where(keep, values, -np.inf), seed)
+    drawn = ops.take_along_axis(order, choice[:, None], axis=-1)[:, 0]
     return ops.where(greedy, best, ops.cast(drawn, "int32"))
 
 
@@ -269,6 +272,15 @@ class _StepModel:
         self.probabilities = keras.activations.serialize(last.activation) == "softmax"
         self.dtype = self.recurrent[0].cell.compute_dtype or "float32"
 
+    def _embed(self, ids: Any) -> Any:
+        """The embedding rows of `ids` (ids are valid: a plain gather on TensorFlow)."""
+        if keras.backend.backend() != "tensorflow":
+            return self.embedding(ids)
+        import tensorflow as tf
+
+        table = self.embedding.embeddings
+        return ops.cast(tf.gather(table, ids), self.embedding.compute_dtype)
+
     def state_sizes(self) -> list[list[int]]:
         sizes = []
         for layer in self.recurrent:
@@ -284,7 +296,7 @@ class _StepModel:
 
     def step(self, ids: Any, states: list[list[Any]]) -> tuple[Any, list[list[Any]]]:
         """Logits after reading `ids` (`(batch,)` int), and the new states."""
-        x = self.embedding(ids)
+        x = self._embed(ids)
         new_states = []
         i = 0
         for kind, layer in self.pipeline:
@@ -313,38 +325,69 @@ def _compile(fn: Callable) -> Callable:
 
 
 class _Sampler:
-    """The compiled warm-up and sampling loops of one model (cached per model)."""
+    """The compiled loop of one model (cached per model): read a seed, then sample."""
 
     def __init__(self, model: keras.Model):
         self.step_model = _StepModel(model)
         self.weight_ids = _weight_ids(model)
         self.traces = 0  # Python bodies run only while tracing: counts compilations
-        self.warm = _compile(self._warm)
-        self.sample = {flag: _compile(self._sampler(flag)) for flag in (False, True)}
+        self.run = {flag: _compile(self._runner(flag)) for flag in (False, True)}
+        self._zeros: dict[int, tuple] = {}
+        self._concrete: dict[tuple[bool, int], Callable] = {}
 
-    def _warm(self, states: Any, prime: Any, count: Any) -> tuple[Any, Any]:
-        """Feed `prime[:count]` (the same ids to every row): new states and last logits."""
-        self.traces += 1
-        batch = ops.shape(states[0][0])[0]
-        logits = ops.zeros((batch, self.step_model.vocab_size), dtype="float32")
+    def initial(self, batch: int) -> tuple[list[list[Any]], Any]:
+        """Zero states and logits for a batch (cached: they are constants)."""
+        if batch not in self._zeros:
+            self._zeros[batch] = (
+                self.step_model.initial_states(batch),
+                ops.zeros((batch, self.step_model.vocab_size), dtype="float32"),
+            )
+        return self._zeros[batch]
 
-        def body(i: Any, carry: tuple) -> tuple:
-            states, _ = carry
-            ids = ops.broadcast_to(ops.take(prime, i), (batch,))
-            logits, states = self.step_model.step(ids, states)
-            return states, logits
+    def warm(self, states: Any, prime: Any, count: Any) -> tuple[Any, Any]:
+        """Feed `prime[:count]` to every row: the new states and the last logits."""
+        logits = self.initial(int(ops.shape(states[0][0])[0]))[1]
+        states, logits, _ = self(False, states, logits, np.asarray(prime, np.int32),
+                                 [int(count), 0, 1, 0, 0], np.ones(len(logits) + 1, np.float32))
+        return states, logits
 
-        return ops.fori_loop(0, count, body, (states, logits))
+    def __call__(self, filtered: bool, states: Any, logits: Any, prime: np.ndarray,
+                 ints: list[int], floats: np.ndarray) -> tuple[Any, Any, Any]:
+        """Run the compiled loop; `ints` = (primed, count, top_k, seed, offset), `floats` =
+        (temperature per row..., top_p). Scalars travel packed in two tensors (fewer
+        conversions per call), and the traced function is looked up once per batch size."""
+        args = (states, logits, ops.convert_to_tensor(prime),
+                ops.convert_to_tensor(np.asarray(ints, dtype=np.int32)),
+                ops.convert_to_tensor(floats))
+        key = (filtered, int(floats.shape[0]))
+        fn = self._concrete.get(key)
+        if fn is None:
+            fn = self.run[filtered]
+            if hasattr(fn, "get_concrete_function"):
+                fn = fn.get_concrete_function(*args)
+            self._concrete[key] = fn
+        return fn(*args)
 
-    def _sampler(self, filtered: bool) -> Callable:
-        def sample(states: Any, logits: Any, count: Any, temperature: Any, top_k: Any,
-                   top_p: Any, seed: Any, offset: Any) -> tuple[Any, Any, Any]:
-            """Draw `count` ids per row, feeding each back: states, logits, `(batch, CHUNK)` ids."""
+    def _runner(self, filtered: bool) -> Callable:
+        def run(states: Any, logits: Any, prime: Any, ints: Any, floats: Any
+                ) -> tuple[Any, Any, Any]:
+            """Feed `prime[:primed]`, then draw `count` ids per row, feeding each back.
+
+            Returns the states, the logits after the last id fed, and the
+            `(batch, CHUNK)` drawn ids (the first `count` are valid).
+            """
             self.traces += 1
             batch = ops.shape(logits)[0]
-            out = ops.zeros((batch, CHUNK), dtype="int32")
+            primed, count, top_k, seed, offset = (ints[i] for i in range(5))
+            temperature, top_p = floats[:-1], floats[-1]
 
-            def body(i: Any, carry: tuple) -> tuple:
+            def feed(i: Any, carry: tuple) -> tuple:
+                states, _ = carry
+                ids = ops.broadcast_to(ops.take(prime, i), (batch,))
+                logits, states = self.step_model.step(ids, states)
+                return states, logits
+
+            def draw(i: Any, carry: tuple) -> tuple:
                 states, logits, out = carry
                 pair = ops.stack([seed, offset + i])
                 ids = _sample_ids(logits, temperature, top_k, top_p, pair, filtered=filtered)
@@ -352,9 +395,11 @@ class _Sampler:
                 logits, states = self.step_model.step(ids, states)
                 return states, logits, out
 
-            return ops.fori_loop(0, count, body, (states, logits, out))
+            states, logits = ops.fori_loop(0, primed, feed, (states, logits))
+            out = ops.zeros((batch, CHUNK), dtype="int32")
+            return ops.fori_loop(0, count, draw, (states, logits, out))
 
-        return sample
+        return run
 
 
 def _weight_ids(model: keras.Model) -> tuple[int, ...]:
@@ -371,10 +416,6 @@ def _sampler_for(model: keras.Model) -> _Sampler:
         sampler = _Sampler(model)
         _SAMPLERS[model] = sampler
     return sampler
-
-
-def _int(value: int) -> Any:
-    return ops.convert_to_tensor(np.int32(value))
 
 
 # ----------------------------------------------------------------------------- generate
@@ -462,22 +503,29 @@ def generate(
             "CharVocab the model was trained with."
         )
 
-    states = step_model.initial_states(num_samples)
-    logits = None
-    for start in range(0, len(prime), CHUNK):
+    states, logits = sampler.initial(num_samples)
+    floats = np.append(temps, np.float32(p)).astype(np.float32)
+    # one compiled call reads the seed text and draws the first CHUNK characters; longer
+    # seed texts and generations call the same loop again, carrying the state across
+    prime_chunks = range(0, len(prime), CHUNK)
+    pieces, drawn = [], 0
+    for start in prime_chunks:
         piece = prime[start : start + CHUNK]
         padded = np.zeros(CHUNK, dtype=np.int32)
         padded[: len(piece)] = piece
-        states, logits = sampler.warm(states, ops.convert_to_tensor(padded), _int(len(piece)))
-    run = sampler.sample[filtered]
-    temps_t = ops.convert_to_tensor(temps)
-    k_t, p_t, seed_t = _int(k), ops.convert_to_tensor(np.float32(p)), _int(seed)
-    pieces = []
-    for start in range(0, length, CHUNK):
-        count = min(CHUNK, length - start)
-        states, logits, ids = run(states, logits, _int(count), temps_t, k_t, p_t, seed_t,
-                                  _int(start))
+        count = min(CHUNK, length) if start == prime_chunks[-1] else 0
+        states, logits, ids = sampler(filtered, states, logits, padded,
+                                      [len(piece), count, k, seed, 0], floats)
+        if count:
+            pieces.append(ops.convert_to_numpy(ids)[:, :count])
+            drawn = count
+    no_prime = np.zeros(CHUNK, dtype=np.int32)
+    while drawn < length:
+        count = min(CHUNK, length - drawn)
+        states, logits, ids = sampler(filtered, states, logits, no_prime,
+                                      [0, count, k, seed, drawn], floats)
         pieces.append(ops.convert_to_numpy(ids)[:, :count])
+        drawn += count
     new = np.concatenate(pieces, axis=1) if pieces else np.zeros((num_samples, 0), np.int32)
     texts = [seed_text + vocab.decode(row) for row in new]
     return texts[0] if num_samples == 1 else texts

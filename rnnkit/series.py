@@ -125,8 +125,8 @@ def _read_raw(path: Path, sheet: str | int | None, engine: str | None,
     except UnicodeDecodeError as exc:
         byte = exc.object[exc.start:exc.start + 1]
         raise ValueError(
-            f"path={str(path)!r} is not valid {encoding!r} text: byte 0x{byte.hex()} at "
-            f"offset {exc.start} cannot be decoded. Re-save the file as UTF-8 (in Excel: "
+            f"path={str(path)!r} is not valid {encoding!r} text: it holds the byte "
+            f"0x{byte.hex()}, which cannot be decoded. Re-save the file as UTF-8 (in Excel: "
             "'CSV UTF-8'), or pass the encoding it was written in, e.g. encoding='latin-1' "
             "or encoding='cp1252'.") from None
     except pd.errors.EmptyDataError:
