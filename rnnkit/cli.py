@@ -24,17 +24,66 @@ def _progress_verbosity() -> int:
 
 
 def _add_common(parser: argparse.ArgumentParser, *, cell: str = "lstm", units: int,
-                epochs: int) -> None:
+                epochs: int, patience: int = 10, batch_size: int = 32,
+                model_help: str | None = None) -> None:
     parser.add_argument("--cell", default=cell, help=f"lstm, gru or rnn (default {cell})")
     parser.add_argument("--units", type=int, default=units,
                         help=f"units per recurrent layer (default {units})")
     parser.add_argument("--layers", type=int, default=1, help="stacked recurrent layers")
     parser.add_argument("--epochs", type=int, default=epochs,
-                        help=f"training epochs (default {epochs})")
-    parser.add_argument("--batch-size", type=int, default=32, help="batch size (default 32)")
+                        help=f"most training epochs (default {epochs})")
+    parser.add_argument("--batch-size", type=int, default=batch_size,
+                        help=f"batch size (default {batch_size})")
+    parser.add_argument("--patience", type=int, default=patience,
+                        help="early stopping: epochs without a better validation loss before "
+                             f"training stops; the best epoch's weights are kept (default "
+                             f"{patience})")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue a training that was killed mid-way, from the backup in "
+                             "OUT/backup (without --resume, a leftover backup is an error)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--out", type=Path, default=Path("out"),
                         help="output folder (default out/)")
+    if model_help is not None:
+        parser.add_argument("--model", type=Path, default=None, metavar="BUNDLE_DIR",
+                            help=model_help)
+
+
+def _check_options(args: argparse.Namespace, *more: tuple[str, str, int]) -> None:
+    """Refuse a bad numeric option before anything is read or trained, naming the option.
+
+    Args:
+        args: the parsed arguments.
+        *more: `(option, dest, minimum)` for the command's own integer options;
+            an option left at `None` is skipped.
+    """
+    from rnnkit._checks import check_int
+
+    common = (("--epochs", "epochs", 1), ("--batch-size", "batch_size", 1),
+              ("--units", "units", 1), ("--layers", "layers", 1), ("--patience", "patience", 0),
+              ("--seed", "seed", 0))
+    for option, dest, minimum in (*common, *more):
+        value = getattr(args, dest, None)
+        if value is not None:
+            check_int(f"{option}", value, minimum=minimum)
+    if getattr(args, "model", None) is not None and getattr(args, "resume", False):
+        raise ValueError("--model and --resume cannot be combined: --model uses a saved bundle "
+                         "without training, --resume continues an interrupted training.")
+
+
+def _backup_dir(args: argparse.Namespace) -> Path:
+    """`OUT/backup`, after refusing a leftover backup when `--resume` was not given."""
+    from rnnkit.training import has_backup
+
+    backup = args.out / "backup"
+    if backup.exists() and not backup.is_dir():
+        raise ValueError(f"{str(backup)!r} is a file; the training backup needs that folder. "
+                         "Move the file or choose another --out.")
+    if has_backup(backup) and not getattr(args, "resume", False):
+        raise ValueError(f"{str(backup)!r} holds the backup of an interrupted training: rerun "
+                         "the same command with --resume to continue it, or delete that folder "
+                         "to start over.")
+    return backup
 
 
 # ----------------------------------------------------------------------------- classify
@@ -45,11 +94,15 @@ def _add_classify(sub: argparse._SubParsersAction) -> Handler:
         help="train a sequence classifier (default: MNIST rows sample)",
         description="Train a recurrent classifier on an .npz file holding x_train, y_train, "
                     "x_val, y_val (x: (n, timesteps, features) or (n, timesteps); y: integer "
-                    "labels), or on the shipped MNIST sample (28 rows of 28 pixels).",
+                    "labels), or on the shipped MNIST sample (28 rows of 28 pixels), and save "
+                    "it as a bundle in OUT/classifier. With --model, evaluate a saved bundle "
+                    "on the validation part instead, without training.",
     )
     parser.add_argument("data", nargs="?", type=Path, default=None,
                         help=".npz file with x_train, y_train, x_val, y_val")
-    _add_common(parser, units=128, epochs=3)
+    _add_common(parser, units=128, epochs=3, patience=5,
+                model_help="a classifier bundle saved by an earlier run (its OUT/classifier): "
+                           "evaluate it on the validation data, without training")
     parser.add_argument("--bidirectional", action="store_true", help="bidirectional layers")
     parser.add_argument("--dropout", type=float, default=0.0, help="dropout after each layer")
     return _run_classify
@@ -104,23 +157,62 @@ def _load_npz(path: Path) -> tuple:
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_val"], arrays["y_val"])
 
 
+def _classifier_scores(model, x, y, batch_size: int) -> tuple[float, float, float]:
+    """Accuracy, mean cross-entropy and majority-class accuracy on `(x, y)`."""
+    import numpy as np
+
+    probs = np.asarray(model.predict(x, batch_size=max(batch_size, 256), verbose=0))
+    accuracy = float((probs.argmax(axis=1) == y).mean())
+    picked = np.clip(probs[np.arange(len(y)), y], 1e-7, 1.0)
+    loss = float(-np.log(picked).mean())
+    majority = float(np.bincount(y).max() / len(y))
+    return accuracy, loss, majority
+
+
+def _check_classifier_fits(model, folder: Path, x, y) -> None:
+    """Refuse validation data that the loaded classifier cannot take, before predicting."""
+    expected = tuple(model.inputs[0].shape[1:])
+    got = tuple(x.shape[1:])
+    if len(expected) != len(got) or any(e is not None and e != g
+                                        for e, g in zip(expected, got, strict=False)):
+        raise ValueError(f"--model {str(folder)!r} takes sequences of shape {expected}, but the "
+                         f"validation data has shape {got}; evaluate it on data shaped like "
+                         "its training data.")
+    classes = int(model.outputs[0].shape[-1])
+    if int(y.max()) >= classes:
+        raise ValueError(f"--model {str(folder)!r} knows {classes} classes (0..{classes - 1}), "
+                         f"but y_val has the label {int(y.max())}.")
+
+
 def _run_classify(args: argparse.Namespace) -> int:
+    _check_options(args)
+    backup = None if args.model is not None else _backup_dir(args)
+    doing = "Evaluating" if args.model is not None else "Training"
     if args.data is None:
         from rnnkit.datasets import load_mnist_sample
 
         (x_train, y_train), (x_val, y_val) = load_mnist_sample()
-        print(f"Training on the MNIST sample: {len(x_train)} images read as 28 rows "
+        print(f"{doing} on the MNIST sample: {len(x_train)} images read as 28 rows "
               f"of 28 pixels, {len(x_val)} for validation.")
     else:
         (x_train, y_train), (x_val, y_val) = _load_npz(args.data)
-    from rnnkit._checks import check_int
+    if args.model is not None:
+        from rnnkit.bundle import load_bundle
 
-    check_int("--epochs", args.epochs)
-    check_int("--batch-size", args.batch_size)
+        bundle = load_bundle(args.model, job="classifier")
+        _check_classifier_fits(bundle.model, args.model, x_val, y_val)
+        print(f"Loaded the classifier bundle {args.model} "
+              f"({bundle.model.count_params():,} weights); no training.")
+        accuracy, loss, majority = _classifier_scores(bundle.model, x_val, y_val,
+                                                      args.batch_size)
+        print(f"validation accuracy: {accuracy:.4f} (majority class {majority:.4f}), "
+              f"loss {loss:.4f}")
+        return 0
     import keras
-    import numpy as np
 
+    from rnnkit.bundle import save_bundle
     from rnnkit.models import build_classifier
+    from rnnkit.training import fit
 
     keras.utils.set_random_seed(args.seed)
     num_classes = int(max(y_train.max(), y_val.max())) + 1
@@ -129,16 +221,18 @@ def _run_classify(args: argparse.Namespace) -> int:
         layers=args.layers, bidirectional=args.bidirectional, dropout=args.dropout,
         seed=args.seed,
     )
-    model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=args.epochs,
-              batch_size=args.batch_size, verbose=_progress_verbosity())
-    loss, accuracy = model.evaluate(x_val, y_val, verbose=0)
-    majority = np.bincount(y_val).max() / len(y_val)
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / "classifier.keras"
-    _write_atomic(path, model.save)
+    history = fit(model, x_train, y_train, validation_data=(x_val, y_val), epochs=args.epochs,
+                  batch_size=args.batch_size, patience=args.patience, backup_dir=backup,
+                  resume=args.resume, seed=args.seed, verbose=_progress_verbosity())
+    accuracy, loss, majority = _classifier_scores(model, x_val, y_val, args.batch_size)
+    epochs = history.epoch[-1] + 1 if history.epoch else 0
+    path = save_bundle(args.out / "classifier", model, overwrite=True,
+                       val_accuracy=accuracy, val_loss=loss, majority_class=majority,
+                       epochs=epochs, data=str(args.data or "MNIST sample"))
     print(f"validation accuracy: {accuracy:.4f} (majority class {majority:.4f}), "
           f"loss {loss:.4f}")
-    print(f"model written to {path}")
+    print(f"bundle written to {path} (reuse it with --model {path}, or load it with "
+          "rnnkit.load_bundle)")
     return 0
 
 
@@ -151,7 +245,10 @@ def _add_forecast(sub: argparse._SubParsersAction) -> Handler:
         description="Train a recurrent forecaster on one column of an Excel/CSV series (or on "
                     "the shipped airline-passengers sample), print its test errors next to the "
                     "naive and seasonal-naive forecasts, and write forecast.png, "
-                    "predictions.csv and history.png to --out.",
+                    "predictions.csv, history.png and the bundle forecaster/ to --out. With "
+                    "--model, use a saved bundle instead of training: its window, target, "
+                    "scaling and file-reading settings apply (the data options are ignored), "
+                    "on the given file or else on the data it was trained on.",
     )
     parser.add_argument("data", nargs="?", type=Path, default=None,
                         help=".xlsx/.xlsm/.csv/.tsv/.txt file (default: airpassengers.xlsx)")
@@ -172,16 +269,32 @@ def _add_forecast(sub: argparse._SubParsersAction) -> Handler:
                              "a file)")
     parser.add_argument("--steps", type=int, default=12,
                         help="future steps to forecast after the data (default 12)")
-    parser.add_argument("--patience", type=int, default=15,
-                        help="early-stopping patience in epochs (default 15)")
     parser.add_argument("--learning-rate", type=float, default=1e-2,
                         help="Adam learning rate (default 0.01)")
-    _add_common(parser, units=16, epochs=100)
-    parser.set_defaults(batch_size=16)
+    _add_common(parser, units=16, epochs=100, patience=15, batch_size=16,
+                model_help="a forecaster bundle saved by an earlier run (its OUT/forecaster): "
+                           "evaluate and forecast with it, without training")
     return _run_forecast
 
 
 def _run_forecast(args: argparse.Namespace) -> int:
+    from rnnkit._checks import check_float
+
+    _check_options(args, ("--window", "window", 1), ("--steps", "steps", 1),
+                   ("--output-steps", "output_steps", 1))
+    check_float("--learning-rate", args.learning_rate, low=0.0, high=float("inf"),
+                low_inclusive=False)
+    if args.model is not None:
+        from rnnkit.bundle import load_bundle
+
+        bundle = load_bundle(args.model, job="forecaster")
+        windows = bundle.windows if args.data is None else bundle.windows.apply(args.data)
+        source = "the data it was trained on" if args.data is None else str(args.data)
+        print(f"Loaded the forecaster bundle {args.model} ({bundle.model.count_params():,} "
+              f"weights); no training. Forecasting on {source}: {windows}")
+        _write_forecast(args, windows, bundle.model, None)
+        return 0
+    backup = _backup_dir(args)
     from rnnkit.datasets import sample_path
 
     sample = args.data is None
@@ -195,9 +308,10 @@ def _run_forecast(args: argparse.Namespace) -> int:
     sheet = int(args.sheet) if args.sheet is not None and args.sheet.isdigit() else args.sheet
     import keras
 
+    from rnnkit.bundle import save_bundle
     from rnnkit.models import build_seq2seq
-    from rnnkit.plotting import plot_forecast, plot_history
     from rnnkit.series import SeriesWindows, read_series
+    from rnnkit.training import fit
 
     read = dict(date_column=date_column, missing=args.missing)
     if sheet is not None:
@@ -216,41 +330,72 @@ def _run_forecast(args: argparse.Namespace) -> int:
     model = build_seq2seq(windows.input_shape, output_dim=windows.output_dim,
                           output_steps=windows.output_steps, cell=args.cell, units=args.units,
                           layers=args.layers, learning_rate=args.learning_rate, seed=args.seed)
-    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=args.patience,
-                                         restore_best_weights=True)
-    history = model.fit(windows.train, validation_data=windows.val, epochs=args.epochs,
-                        callbacks=[stop], shuffle=False, verbose=_progress_verbosity())
-    table = windows.evaluate(model, "test")
+    history = fit(model, windows.train, validation_data=windows.val, epochs=args.epochs,
+                  patience=args.patience, backup_dir=backup, resume=args.resume,
+                  seed=args.seed, verbose=_progress_verbosity())
+    val_losses = history.history.get("val_loss") or []
+    bundle_path = save_bundle(
+        args.out / "forecaster", model, windows=windows, overwrite=True,
+        epochs=history.epoch[-1] + 1 if history.epoch else 0,
+        best_val_loss=min(val_losses) if val_losses else None, data=str(path))
+    _write_forecast(args, windows, model, history)
+    if val_losses:
+        print(f"stopped after {len(val_losses)} epochs (best val_loss {min(val_losses):.4f})")
+    print(f"bundle written to {bundle_path} (reuse it with --model {bundle_path}, or load it "
+          "with rnnkit.load_bundle)")
+    return 0
+
+
+def _write_forecast(args: argparse.Namespace, windows, model, history) -> None:
+    """Print the evaluation table and write predictions.csv, forecast.png (and history.png)."""
     import pandas as pd
 
-    with pd.option_context("display.width", 120, "display.max_columns", 10):
-        print(table.round(3).to_string())
-    parts = [windows.predict(model, split).assign(part=split)
-             for split in ("train", "val", "test")]
+    target = windows.targets[0]
+    parts, problem = [], None
+    for split in ("train", "val", "test"):
+        try:  # new data given to a bundle may be too short for some parts
+            parts.append(windows.predict(model, split).assign(part=split))
+        except ValueError as exc:
+            problem = exc
+    if not parts:
+        raise problem  # type: ignore[misc]
+    if parts[-1]["part"].iloc[0] == "test":
+        table = windows.evaluate(model, "test")
+        with pd.option_context("display.width", 120, "display.max_columns", 10):
+            print(table.round(3).to_string())
+    else:
+        print(f"no evaluation table: the data has no complete test window ({problem})")
     future = windows.forecast(model, args.steps)
     rows = pd.concat(parts + [pd.DataFrame({"actual": float("nan"), "predicted": future,
                                             "part": "forecast"})])
     args.out.mkdir(parents=True, exist_ok=True)
     rows.index.name = rows.index.name or windows.frame.index.name or "index"
-    rows[["part", "actual", "predicted"]].to_csv(args.out / "predictions.csv")
+    _write_atomic(args.out / "predictions.csv",
+                  lambda p: rows[["part", "actual", "predicted"]].to_csv(p))
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from rnnkit.plotting import plot_forecast, plot_history
+
+    test = [p for p in parts if p["part"].iloc[0] == "test"]
     ax = plot_forecast(windows.frame[target], rows.loc[rows["part"] != "forecast",
                                                        "predicted"].rename("predicted"),
-                       test_start=parts[2].index[0], future=future,
+                       test_start=test[0].index[0] if test else None, future=future,
                        title=f"{target}: one-step predictions and {args.steps}-step forecast")
-    ax.figure.savefig(args.out / "forecast.png", dpi=100, bbox_inches="tight")
+    _write_atomic(args.out / "forecast.png",
+                  lambda p: ax.figure.savefig(p, dpi=100, bbox_inches="tight"))
     plt.close(ax.figure)
-    ax = plot_history(history)
-    ax.figure.savefig(args.out / "history.png", dpi=100, bbox_inches="tight")
-    plt.close(ax.figure)
-    print(f"stopped after {len(history.history['loss'])} epochs (best val_loss "
-          f"{min(history.history['val_loss']):.4f}); wrote forecast.png, predictions.csv, "
-          f"history.png to {args.out}")
-    return 0
+    written = ["forecast.png", "predictions.csv"]
+    if history is not None and history.history.get("loss"):
+        ax = plot_history(history)
+        _write_atomic(args.out / "history.png",
+                      lambda p: ax.figure.savefig(p, dpi=100, bbox_inches="tight"))
+        plt.close(ax.figure)
+        written.append("history.png")
+    note = "" if history is not None else " (no history.png: the model was not trained)"
+    print(f"wrote {', '.join(written)} to {args.out}{note}")
 
 
 # ----------------------------------------------------------------------------- generate

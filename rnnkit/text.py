@@ -100,8 +100,7 @@ class WordVocab:
 
         max_tokens = check_optional_int("max_tokens", max_tokens, minimum=3)
         min_count = check_int("min_count", min_count)
-        if isinstance(texts, str):
-            raise ValueError("texts is a single str; pass a list of texts, e.g. [text].")
+        texts = _check_texts(texts)
         counts: Counter[str] = Counter()
         n = 0
         for text in texts:
@@ -158,9 +157,7 @@ class WordVocab:
 
         max_length = check_optional_int("max_length", max_length)
         check_choice("truncate", truncate, ("post", "pre"))
-        if isinstance(texts, str):
-            raise ValueError("texts is a single str; pass a list of texts, e.g. [text].")
-        encoded = [self.encode(t) for t in texts]
+        encoded = [self.encode(t) for t in _check_texts(texts)]
         if max_length is not None:
             encoded = [e[:max_length] if truncate == "post" else e[-max_length:]
                        for e in encoded]
@@ -178,7 +175,7 @@ class WordVocab:
         'food <unk>'
         """
         words = []
-        for i in np.asarray(ids, dtype=np.int64).ravel():
+        for i in _check_ids(ids):
             if i == self.PAD:
                 continue
             if not 0 <= i < len(self):
@@ -215,6 +212,38 @@ class WordVocab:
         return isinstance(other, WordVocab) and self.tokens == other.tokens
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def _check_texts(texts: Any) -> Iterable[Any]:
+    """Refuse a single str or something that is not an iterable of texts, naming `texts`."""
+    if isinstance(texts, str):
+        raise ValueError("texts is a single str; pass a list of texts, e.g. [text].")
+    if texts is None or isinstance(texts, (bytes, bytearray)) or not isinstance(texts, Iterable):
+        raise ValueError(f"texts={texts!r} is a {type(texts).__name__}; pass a list (or "
+                         "pandas Series) of str texts.")
+    return texts
+
+
+def _check_ids(ids: Any) -> np.ndarray:
+    """Return `ids` as a flat int64 array, or raise naming `ids` and the offending value."""
+    if isinstance(ids, str):
+        raise ValueError(f"ids={ids!r} is a str; pass integer ids, e.g. [2, 5, 1].")
+    try:
+        array = np.asarray(ids)
+    except (TypeError, ValueError) as exc:  # ragged nested lists
+        raise ValueError(f"ids={ids!r} is not a sequence of integer ids ({exc}).") from None
+    if array.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    array = array.ravel()
+    if np.issubdtype(array.dtype, np.integer):
+        return array.astype(np.int64)
+    if np.issubdtype(array.dtype, np.floating) and np.all(np.isfinite(array)) \
+            and np.all(array == np.round(array)):
+        return array.astype(np.int64)
+    bad = next((v for v in array.tolist()
+                if isinstance(v, bool) or not isinstance(v, (int, float))
+                or v != v or float(v) != round(float(v))), array.tolist()[0])
+    raise ValueError(f"ids must hold integers; {bad!r} is not one (dtype {array.dtype}).")
 
 
 # ----------------------------------------------------------------------------- characters

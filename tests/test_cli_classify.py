@@ -72,27 +72,136 @@ def test_classify_defaults():
     assert "classify" in handlers
 
 
-def test_classify_trains_on_an_npz_prints_accuracy_and_writes_the_model(tmp_path, capsys):
-    import keras
+ACCURACY = re.compile(r"validation accuracy: (\d\.\d{4}) \(majority class (\d\.\d{4})\)")
 
-    data = tiny_npz(tmp_path / "tiny.npz")
-    out = tmp_path / "out"
-    status = main(["classify", str(data), "--units", "8", "--epochs", "4", "--batch-size", "16",
-                   "--cell", "gru", "--out", str(out)])
+
+class Interrupted(RuntimeError):
+    """Stands for a training killed mid-way (a real SIGKILL test is in test_training.py)."""
+
+
+def _no_training(*args, **kwargs):
+    raise AssertionError("model.fit was called, but --model must not train")
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """One tiny training run: (data, out, printed output)."""
+    import contextlib
+    import io
+
+    tmp = tmp_path_factory.mktemp("classify")
+    data = tiny_npz(tmp / "tiny.npz")
+    out = tmp / "out"
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        status = main(["classify", str(data), "--units", "8", "--epochs", "4",
+                       "--batch-size", "16", "--cell", "gru", "--out", str(out)])
     assert status == 0
-    printed = capsys.readouterr().out
-    match = re.search(r"validation accuracy: (\d\.\d{4}) \(majority class (\d\.\d{4})\)", printed)
+    return data, out, buffer.getvalue()
+
+
+def test_classify_trains_on_an_npz_prints_accuracy_and_writes_a_bundle(trained):
+    from rnnkit.bundle import load_bundle
+
+    data, out, printed = trained
+    match = ACCURACY.search(printed)
     assert match, printed
     accuracy, majority = float(match[1]), float(match[2])
-    path = out / "classifier.keras"
-    assert path.is_file() and str(path) in printed
-    assert [p.name for p in out.iterdir()] == ["classifier.keras"]  # no temporary left over
+    path = out / "classifier"
+    assert str(path) in printed
+    # only the bundle: no temporary folder, no backup left after a finished training
+    assert sorted(p.name for p in out.iterdir()) == ["classifier"]
+    assert sorted(p.name for p in path.iterdir()) == ["bundle.json", "model.keras"]
     # the written model is the trained one: it reproduces the printed accuracy
-    model = keras.models.load_model(path)
+    bundle = load_bundle(path, job="classifier")
     (_, _), (x_val, y_val) = _load_npz(data)
-    reloaded = (model.predict(x_val, verbose=0).argmax(axis=1) == y_val).mean()
+    reloaded = (bundle.model.predict(x_val, verbose=0).argmax(axis=1) == y_val).mean()
     assert reloaded == pytest.approx(accuracy, abs=1e-4)
+    assert bundle.metadata["val_accuracy"] == pytest.approx(accuracy, abs=1e-4)
+    assert bundle.metadata["epochs"] == 4
     assert accuracy > majority  # the classes are separable: training did something
+
+
+def test_model_option_evaluates_the_bundle_without_training(trained, tmp_path, capsys,
+                                                            monkeypatch):
+    import keras
+
+    data, out, printed = trained
+    monkeypatch.setattr(keras.Model, "fit", _no_training)
+    other = tmp_path / "other"
+    assert main(["classify", str(data), "--model", str(out / "classifier"),
+                 "--out", str(other)]) == 0
+    again = capsys.readouterr().out
+    assert "no training" in again
+    # the same accuracy, loss and majority line as the training run printed
+    line = next(x for x in printed.splitlines() if x.startswith("validation accuracy"))
+    assert line in again.splitlines()
+    assert not other.exists()  # evaluating writes nothing
+
+
+def test_model_option_refuses_resume_a_forecaster_and_mismatched_data(trained, tmp_path,
+                                                                      capsys, monkeypatch):
+    import keras
+
+    data, out, _ = trained
+    monkeypatch.setattr(keras.Model, "fit", _no_training)
+    bundle = str(out / "classifier")
+    assert main(["classify", str(data), "--model", bundle, "--resume"]) == 2
+    assert "--model and --resume cannot be combined" in capsys.readouterr().err
+    wide = tiny_npz(tmp_path / "wide.npz", x_train=np.zeros((4, 6, 3)), y_train=np.zeros(4),
+                    x_val=np.zeros((2, 6, 3)), y_val=np.zeros(2))
+    assert main(["classify", str(wide), "--model", bundle]) == 2
+    err = capsys.readouterr().err
+    assert "(6, 2)" in err and "(6, 3)" in err, err
+    assert main(["classify", str(data), "--model", str(tmp_path / "nowhere")]) == 2
+    assert "nowhere" in capsys.readouterr().err
+
+
+def _interrupt_after(epochs: int):
+    """Wrap rnnkit.training's callback factory so that training dies after `epochs` epochs."""
+    import keras
+
+    from rnnkit import training
+
+    original = training._make_callbacks
+
+    class Kill(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch + 1 == epochs:
+                raise Interrupted(f"killed after epoch {epoch + 1}")
+
+    def wrapped(**kwargs):
+        return [*original(**kwargs), Kill()]  # after BackupAndRestore has saved the epoch
+
+    return wrapped
+
+
+def test_an_interrupted_training_needs_resume_then_continues(tmp_path, capsys, monkeypatch):
+    from rnnkit import training
+    from rnnkit.bundle import load_bundle
+
+    data = tiny_npz(tmp_path / "tiny.npz", n_train=32, n_val=16)
+    out = tmp_path / "out"
+    command = ["classify", str(data), "--units", "4", "--epochs", "3", "--batch-size", "16",
+               "--patience", "10", "--out", str(out)]
+    with monkeypatch.context() as patch:
+        patch.setattr(training, "_make_callbacks", _interrupt_after(2))
+        with pytest.raises(Interrupted):
+            main(command)
+    assert training.has_backup(out / "backup")
+    capsys.readouterr()
+    # a leftover backup without --resume: refused before any training, pointing at --resume
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    assert "--resume" in err and "backup" in err, err
+    assert not (out / "classifier").exists()
+    # --resume runs only the missing third epoch, then writes the bundle and drops the backup
+    assert main([*command, "--resume"]) == 0
+    captured = capsys.readouterr()
+    assert "resuming" in captured.err
+    assert "Epoch 3/3" in captured.out and "Epoch 1/3" not in captured.out
+    assert not (out / "backup").exists()
+    assert load_bundle(out / "classifier").metadata["epochs"] == 3
 
 
 def test_classify_accepts_uint8_images_and_two_dimensional_sequences(tmp_path):
@@ -157,12 +266,17 @@ def test_missing_file_and_wrong_suffix(tmp_path, capsys):
     "option,value,named",
     [("--cell", "transformer", "cell='transformer'"), ("--units", "0", "units=0"),
      ("--layers", "0", "layers=0"), ("--dropout", "1.5", "dropout=1.5"),
-     ("--epochs", "0", "--epochs=0"), ("--batch-size", "0", "--batch-size=0")],
+     ("--epochs", "0", "--epochs=0"), ("--batch-size", "0", "--batch-size=0"),
+     ("--patience", "-1", "--patience=-1"), ("--seed", "-3", "--seed=-3")],
 )
-def test_bad_options_exit_2_with_the_argument_named(tmp_path, capsys, option, value, named):
+def test_bad_options_exit_2_with_the_argument_named(tmp_path, capsys, monkeypatch, option,
+                                                    value, named):
+    import keras
+
+    monkeypatch.setattr(keras.Model, "fit", _no_training)  # refused before training
     data = tiny_npz(tmp_path / "tiny.npz", n_train=8, n_val=4)
     out = tmp_path / "out"
     assert main(["classify", str(data), option, value, "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert named in err, err
-    assert not (out / "classifier.keras").exists()
+    assert not (out / "classifier").exists()
