@@ -86,6 +86,24 @@ def _backup_dir(args: argparse.Namespace) -> Path:
     return backup
 
 
+def _fit(args: argparse.Namespace, model, *data, backup: Path, **kwargs):
+    """`rnnkit.training.fit` with the common options, and a plain error for a foreign backup."""
+    from rnnkit.training import fit, has_backup
+
+    resuming = bool(args.resume) and has_backup(backup)
+    try:
+        return fit(model, *data, patience=args.patience, backup_dir=backup, resume=args.resume,
+                   seed=args.seed, verbose=_progress_verbosity(), **kwargs)
+    except ValueError as exc:
+        if resuming and "could not be loaded" in str(exc):
+            raise ValueError(
+                f"--resume: the backup in {str(backup)!r} does not fit this model (Keras could "
+                "not load its weights); rerun with the same options and data as the "
+                "interrupted run (--cell, --units, --layers, ...), or delete that folder to "
+                "start over.") from None
+        raise
+
+
 # ----------------------------------------------------------------------------- classify
 
 def _add_classify(sub: argparse._SubParsersAction) -> Handler:
@@ -212,7 +230,6 @@ def _run_classify(args: argparse.Namespace) -> int:
 
     from rnnkit.bundle import save_bundle
     from rnnkit.models import build_classifier
-    from rnnkit.training import fit
 
     keras.utils.set_random_seed(args.seed)
     num_classes = int(max(y_train.max(), y_val.max())) + 1
@@ -221,9 +238,8 @@ def _run_classify(args: argparse.Namespace) -> int:
         layers=args.layers, bidirectional=args.bidirectional, dropout=args.dropout,
         seed=args.seed,
     )
-    history = fit(model, x_train, y_train, validation_data=(x_val, y_val), epochs=args.epochs,
-                  batch_size=args.batch_size, patience=args.patience, backup_dir=backup,
-                  resume=args.resume, seed=args.seed, verbose=_progress_verbosity())
+    history = _fit(args, model, x_train, y_train, validation_data=(x_val, y_val),
+                   epochs=args.epochs, batch_size=args.batch_size, backup=backup)
     accuracy, loss, majority = _classifier_scores(model, x_val, y_val, args.batch_size)
     epochs = history.epoch[-1] + 1 if history.epoch else 0
     path = save_bundle(args.out / "classifier", model, overwrite=True,
@@ -311,7 +327,6 @@ def _run_forecast(args: argparse.Namespace) -> int:
     from rnnkit.bundle import save_bundle
     from rnnkit.models import build_seq2seq
     from rnnkit.series import SeriesWindows, read_series
-    from rnnkit.training import fit
 
     read = dict(date_column=date_column, missing=args.missing)
     if sheet is not None:
@@ -330,9 +345,8 @@ def _run_forecast(args: argparse.Namespace) -> int:
     model = build_seq2seq(windows.input_shape, output_dim=windows.output_dim,
                           output_steps=windows.output_steps, cell=args.cell, units=args.units,
                           layers=args.layers, learning_rate=args.learning_rate, seed=args.seed)
-    history = fit(model, windows.train, validation_data=windows.val, epochs=args.epochs,
-                  patience=args.patience, backup_dir=backup, resume=args.resume,
-                  seed=args.seed, verbose=_progress_verbosity())
+    history = _fit(args, model, windows.train, validation_data=windows.val,
+                   epochs=args.epochs, backup=backup)
     val_losses = history.history.get("val_loss") or []
     bundle_path = save_bundle(
         args.out / "forecaster", model, windows=windows, overwrite=True,
@@ -405,13 +419,15 @@ def _add_generate(sub: argparse._SubParsersAction) -> Handler:
         "generate",
         help="train a character model and generate text (default: Shakespeare sample)",
         description="Train a character-level language model on a UTF-8 text file (or on the "
-                    "shipped Shakespeare sample), or load one saved by a previous run with "
-                    "--model, then generate text from a seed string. Writes generated.txt, "
-                    "generator.keras and vocab.json to --out.",
+                    "shipped Shakespeare sample) and save it with its vocabulary as the bundle "
+                    "OUT/generator, or load such a bundle with --model (no training), then "
+                    "generate text from a seed string into OUT/generated.txt.",
     )
     parser.add_argument("text", nargs="?", type=Path, default=None,
                         help="UTF-8 text file to train on (default: the Shakespeare sample)")
-    _add_common(parser, units=256, epochs=3)
+    _add_common(parser, units=256, epochs=3,
+                model_help="a generator bundle saved by an earlier run (its OUT/generator): "
+                           "generate with it, without training")
     for action in parser._actions:  # text batches: 64 sequences by default
         if action.dest == "batch_size":
             action.default, action.help = 64, "batch size (default 64)"
@@ -433,14 +449,10 @@ def _add_generate(sub: argparse._SubParsersAction) -> Handler:
                         help="sample only among the K most likely characters")
     parser.add_argument("--top-p", type=float, default=None,
                         help="nucleus sampling: the most likely characters up to mass P")
-    parser.add_argument("--model", type=Path, default=None,
-                        help="folder holding generator.keras and vocab.json from an earlier "
-                             "run: generate without training")
     return _run_generate
 
 
-_GENERATOR_FILE = "generator.keras"
-_VOCAB_FILE = "vocab.json"
+_GENERATOR_BUNDLE = "generator"
 
 
 def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
@@ -474,26 +486,80 @@ def _default_seed_text(text: str) -> str:
     return text[:20]
 
 
-def _train_generator(args: argparse.Namespace):
-    import keras
-    import numpy as np
+def _for_option(option: str, check: Callable, *check_args, **check_kwargs):
+    """Run an API check, putting the command-line option in front of its `ValueError`."""
+    try:
+        return check(*check_args, **check_kwargs)
+    except ValueError as exc:
+        raise ValueError(f"{option}: {exc}") from None
 
-    from rnnkit.models import build_generator
-    from rnnkit.text import CharVocab, text_dataset
 
+def _check_generate_options(args: argparse.Namespace) -> None:
+    """Refuse every bad option that needs no data, before anything is read or trained."""
+    from rnnkit._checks import check_float, check_optional_int
+    from rnnkit.cells import resolve_cell
+    from rnnkit.sampling import _check_temperatures
+
+    _check_options(args, ("--seq-length", "seq_length", 1), ("--length", "length", 0),
+                   ("--steps-per-epoch", "steps_per_epoch", 0))
+    _for_option("--temperature", _check_temperatures, args.temperature, 1, what="samples")
+    _for_option("--top-k", check_optional_int, "top_k", args.top_k)
+    if args.top_p is not None:
+        _for_option("--top-p", check_float, "top_p", args.top_p, low=0.0, high=1.0,
+                    low_inclusive=False, high_inclusive=True)
+    if args.seed_text is not None and not args.seed_text:
+        raise ValueError("--seed-text='' is empty; give the start of the text to generate "
+                         "(or leave the option out for the text's first line).")
+    if args.model is None:
+        check_float("--learning-rate", args.learning_rate, low=0.0, high=float("inf"),
+                    low_inclusive=False)
+        _for_option("--cell", resolve_cell, args.cell)
+
+
+def _seed_text(args: argparse.Namespace, default: str | None, vocab) -> str:
+    """The seed text: --seed-text (with \\n as a newline), else `default`, else a newline."""
+    if args.seed_text is not None:
+        return args.seed_text.replace("\\n", "\n")
+    if isinstance(default, str) and default:
+        return default
+    return "\n" if "\n" in vocab else vocab.chars[0]
+
+
+def _check_against_vocab(args: argparse.Namespace, vocab, seed_text: str) -> None:
+    """Refuse a --top-k or --seed-text that the vocabulary cannot serve, before training."""
+    if args.top_k is not None and args.top_k > len(vocab):
+        raise ValueError(f"--top-k: top_k={args.top_k} is larger than the vocabulary "
+                         f"({len(vocab)} characters); use 1 <= top_k <= {len(vocab)}.")
+    unknown = [(i, c) for i, c in enumerate(seed_text) if c not in vocab]
+    if unknown:
+        shown = ", ".join(f"{c!r} at {i}" for i, c in unknown[:10])
+        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+        raise ValueError(f"--seed-text={seed_text!r} holds {len(unknown)} character(s) outside "
+                         f"the model's vocabulary: {shown}{more}. Use only characters of the "
+                         f"training text ({len(vocab)} characters: "
+                         f"{''.join(vocab.chars[:60])!r}).")
+
+
+def _training_text(args: argparse.Namespace) -> tuple[str, str]:
+    """The text to train on and a label for it (the file name or the sample)."""
     if args.text is None:
         from rnnkit.datasets import load_shakespeare
 
-        text = load_shakespeare()
-        print(f"Training on the Shakespeare sample ({len(text):,} characters).")
-    else:
-        text = _read_text(args.text)
-        print(f"Training on {args.text} ({len(text):,} characters).")
-    if args.steps_per_epoch < 0:
-        raise ValueError(f"--steps-per-epoch={args.steps_per_epoch} must be >= 0 "
-                         "(0 = whole passes over the text).")
-    vocab = CharVocab.from_text(text)
-    keras.utils.set_random_seed(args.seed)
+        return load_shakespeare(), "the Shakespeare sample"
+    return _read_text(args.text), str(args.text)
+
+
+def _train_generator(args: argparse.Namespace, text: str, vocab, backup: Path,
+                     extra: dict):
+    """Train a generator on `text` with rnnkit's safe training; save it as OUT/generator."""
+    import keras
+    import numpy as np
+
+    from rnnkit.bundle import save_bundle
+    from rnnkit.models import build_generator
+    from rnnkit.text import text_dataset
+    from rnnkit.training import fit
+
     held_out = len(text) // 10
     validation = held_out >= args.seq_length + 1 and len(text) - held_out >= args.seq_length + 1
     train_text = text[:-held_out] if validation else text
@@ -503,72 +569,65 @@ def _train_generator(args: argparse.Namespace):
     if args.steps_per_epoch:
         fit_options["steps_per_epoch"] = min(args.steps_per_epoch, len(train))
         train = train.repeat()
+    # The data scored after training: the held-out text, else the training text.
+    scored = text_dataset(text[-held_out:] if validation else train_text, vocab,
+                          seq_length=args.seq_length, batch_size=args.batch_size,
+                          shuffle=False)
+    scored_steps = min(len(scored), 20)
     if validation:
-        val = text_dataset(text[-held_out:], vocab, seq_length=args.seq_length,
-                           batch_size=args.batch_size, shuffle=False)
-        fit_options.update(validation_data=val, validation_steps=min(len(val), 20))
+        fit_options["validation_steps"] = scored_steps
+    keras.utils.set_random_seed(args.seed)
     model = build_generator(len(vocab), cell=args.cell, units=args.units, layers=args.layers,
                             learning_rate=args.learning_rate, seed=args.seed)
-    history = model.fit(train, epochs=args.epochs, verbose=_progress_verbosity(), shuffle=False,
-                        **fit_options)
+    history = fit(model, train, validation_data=scored if validation else None,
+                  epochs=args.epochs, patience=args.patience, backup_dir=backup,
+                  resume=args.resume, seed=args.seed, verbose=_progress_verbosity(),
+                  **fit_options)
+    # The loss of the weights kept (early stopping restores the best epoch's).
+    loss = float(model.evaluate(scored, steps=scored_steps, verbose=0, return_dict=True)["loss"])
     counts = np.bincount(vocab.encode(train_text), minlength=len(vocab))
     freq = counts[counts > 0] / counts.sum()
     entropy = float(-(freq * np.log(freq)).sum())
-    key = "val_loss" if validation else "loss"
-    print(f"{'validation' if validation else 'training'} loss: {history.history[key][-1]:.3f} "
-          f"nats/char (unigram baseline {entropy:.3f})")
-    return model, vocab, text
-
-
-def _load_generator(folder: Path):
-    import keras
-
-    from rnnkit.text import CharVocab
-
-    model_path, vocab_path = folder / _GENERATOR_FILE, folder / _VOCAB_FILE
-    for path in (model_path, vocab_path):
-        if not path.is_file():
-            raise FileNotFoundError(f"--model {str(folder)!r} lacks {path.name}; point it at "
-                                    "the --out folder of an earlier 'rnnkit generate' run.")
-    vocab = CharVocab.from_json(vocab_path.read_text(encoding="utf-8"))
-    model = keras.saving.load_model(model_path, safe_mode=True)
-    print(f"Loaded {model_path} ({model.count_params():,} weights, {len(vocab)} characters).")
-    return model, vocab
+    print(f"{'validation' if validation else 'training'} loss: {loss:.3f} nats/char "
+          f"(unigram baseline {entropy:.3f})")
+    path = save_bundle(
+        args.out / _GENERATOR_BUNDLE, model, vocab=vocab, overwrite=True,
+        val_loss=loss if validation else None, train_loss=None if validation else loss,
+        unigram_entropy=entropy, epochs=history.epoch[-1] + 1 if history.epoch else 0,
+        seq_length=args.seq_length, **extra)
+    print(f"bundle written to {path} (reuse it with --model {path}, or load it with "
+          "rnnkit.load_bundle)")
+    return model
 
 
 def _run_generate(args: argparse.Namespace) -> int:
-    from rnnkit._checks import check_float, check_int
-    from rnnkit.sampling import _check_temperatures
-
-    check_int("--length", args.length, minimum=0)
-    check_int("--seq-length", args.seq_length)
-    _check_temperatures(args.temperature, 1, what="samples")  # fail before training
-    if args.top_p is not None:
-        check_float("top_p", args.top_p, low=0.0, high=1.0, low_inclusive=False,
-                    high_inclusive=True)
+    _check_generate_options(args)
     if args.model is not None:
-        model, vocab = _load_generator(args.model)
-        text = None
+        from rnnkit.bundle import load_bundle
+
+        bundle = load_bundle(args.model, job="generator")
+        model, vocab = bundle.model, bundle.vocab
+        seed_text = _seed_text(args, bundle.metadata.get("seed_text"), vocab)
+        _check_against_vocab(args, vocab, seed_text)
+        print(f"Loaded the generator bundle {args.model} ({model.count_params():,} weights, "
+              f"{len(vocab)} characters); no training.")
     else:
-        model, vocab, text = _train_generator(args)
+        from rnnkit.text import CharVocab
+
+        backup = _backup_dir(args)
+        text, source = _training_text(args)
+        vocab = CharVocab.from_text(text)
+        seed_text = _seed_text(args, _default_seed_text(text), vocab)
+        _check_against_vocab(args, vocab, seed_text)
+        print(f"Training on {source} ({len(text):,} characters, {len(vocab)} distinct).")
+        model = _train_generator(args, text, vocab, backup,
+                                 {"seed_text": _default_seed_text(text), "data": source})
     from rnnkit.sampling import generate
 
-    seed_text = args.seed_text
-    if seed_text is None:
-        if text is not None:
-            seed_text = _default_seed_text(text)
-        else:
-            seed_text = "\n" if "\n" in vocab else vocab.chars[0]
-    seed_text = seed_text.replace("\\n", "\n")
     generated = generate(model, vocab, seed_text, length=args.length,
                          temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
                          seed=args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
-    if args.model is None:
-        _write_atomic(args.out / _GENERATOR_FILE, lambda p: model.save(p))
-        _write_atomic(args.out / _VOCAB_FILE,
-                      lambda p: p.write_text(vocab.to_json(), encoding="utf-8"))
-        print(f"model written to {args.out / _GENERATOR_FILE} (vocabulary: {_VOCAB_FILE})")
     path = args.out / "generated.txt"
     _write_atomic(path, lambda p: p.write_text(generated, encoding="utf-8"))
     print(f"--- generated (temperature {args.temperature}) ---")

@@ -471,7 +471,8 @@ def text_dataset(
         seq_length: characters per training sequence (≥ 1).
         batch_size: sequences per batch (≥ 1).
         shuffle: shuffle the sequences (again each epoch).
-        seed: seed of the shuffle, for a repeatable order.
+        seed: seed of the shuffle (an integer ≥ 0), for a repeatable order;
+            `None` gives a different order each run.
         drop_remainder: drop the last, smaller batch.
 
     Returns:
@@ -480,7 +481,8 @@ def text_dataset(
 
     Raises:
         ValueError: on an empty or too short text, characters outside
-            `vocab`, or a bad `seq_length` / `batch_size`.
+            `vocab`, or a bad `seq_length`, `batch_size`, `shuffle`,
+            `drop_remainder` or `seed`.
 
     Example:
     >>> text = load_shakespeare()
@@ -489,6 +491,8 @@ def text_dataset(
     >>> model = build_generator(len(vocab))
     >>> model.fit(train, epochs=3)  # doctest: +SKIP
     """
+    import numbers
+
     from rnnkit._checks import check_int
 
     _check_text(text)
@@ -497,6 +501,13 @@ def text_dataset(
                          "(CharVocab.from_text(text)).")
     seq_length = check_int("seq_length", seq_length)
     batch_size = check_int("batch_size", batch_size)
+    for name, flag in (("shuffle", shuffle), ("drop_remainder", drop_remainder)):
+        if not isinstance(flag, (bool, np.bool_)):
+            raise ValueError(f"{name}={flag!r} must be True or False.")
+    if seed is not None and (isinstance(seed, (bool, np.bool_))
+                             or not isinstance(seed, numbers.Integral) or seed < 0):
+        raise ValueError(f"seed={seed!r} must be an integer >= 0 (or None for a different "
+                         "order each run).")
     if len(text) < seq_length + 1:
         raise ValueError(
             f"text has {len(text)} characters, too short for seq_length={seq_length}: it needs "

@@ -195,6 +195,11 @@ def test_an_interrupted_training_needs_resume_then_continues(tmp_path, capsys, m
     err = capsys.readouterr().err
     assert "--resume" in err and "backup" in err, err
     assert not (out / "classifier").exists()
+    # resuming with another architecture: a plain message, and the backup is kept
+    assert main([*command, "--resume", "--units", "5"]) == 2
+    err = capsys.readouterr().err
+    assert "does not fit this model" in err and "--units" in err, err
+    assert training.has_backup(out / "backup")
     # --resume runs only the missing third epoch, then writes the bundle and drops the backup
     assert main([*command, "--resume"]) == 0
     captured = capsys.readouterr()
