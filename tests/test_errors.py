@@ -518,11 +518,13 @@ CASES: list[Case] = [
          ValueError, "vocab", "WordVocab", "CharVocab"),
     case("text-dataset-bad-seed",
          t(text_dataset, CHARS * 4, CharVocab.from_text(CHARS), seq_length=4, seed="x"),
-         ValueError, "seed='x'",
-         xfail="text_dataset(seed='x') is not checked: tf.data's shuffle raises TensorFlow's "
-               "TypeError 'not all arguments converted during string formatting' (from "
-               "tensorflow/python/framework/random_seed.py); seed=1.5 likewise gives 'Cannot "
-               "convert 1.5 to EagerTensor of dtype int64'"),
+         ValueError, "seed='x'"),
+    case("text-dataset-float-seed",
+         t(text_dataset, CHARS * 4, CharVocab.from_text(CHARS), seq_length=4, seed=1.5),
+         ValueError, "seed=1.5"),
+    case("text-dataset-bad-shuffle",
+         t(text_dataset, CHARS * 4, CharVocab.from_text(CHARS), seq_length=4, shuffle="yes"),
+         ValueError, "shuffle='yes'"),
     # ---------------------------------------------------------------- generate
     case("generate-empty-seed-text",
          using(lambda c: t(generate, c.shared.generator, c.shared.vocab, "")),
@@ -801,21 +803,15 @@ CASES: list[Case] = [
     case("cli-generate-top-k-zero",
          using(lambda c: ["generate", str(c.write("t.txt", TEXT)), "--seq-length", "4",
                           "--top-k", "0", "--out", str(c.tmp / "out")]),
-         CLI, "top_k=0",
-         xfail="rnnkit generate --top-k 0 (or > vocabulary) is checked only after training, "
-               "inside generate(); the default run trains for minutes before failing"),
+         CLI, "--top-k", "top_k=0"),
     case("cli-generate-seed-text-unknown",
          using(lambda c: ["generate", str(c.write("t.txt", TEXT)), "--seq-length", "4",
                           "--seed-text", "xyz", "--out", str(c.tmp / "out")]),
-         CLI, "'x' at 0",
-         xfail="rnnkit generate --seed-text with characters outside the text's vocabulary is "
-               "checked only after training (the vocabulary is known before training)"),
+         CLI, "--seed-text", "'x' at 0"),
     case("cli-generate-epochs-zero",
          using(lambda c: ["generate", str(c.write("t.txt", TEXT)), "--seq-length", "4",
                           "--epochs", "0", "--out", str(c.tmp / "out")]),
-         CLI, "--epochs=0",
-         xfail="rnnkit generate --epochs 0 is not checked: it fits 0 epochs and then prints "
-               "'rnnkit generate: error: val_loss' (a KeyError from the empty history)"),
+         CLI, "--epochs=0"),
     case("cli-generate-missing-model-folder",
          using(lambda c: ["generate", "--model", str(c.tmp / "nowhere")]), CLI, "nowhere"),
     case("cli-generate-missing-text-file",
