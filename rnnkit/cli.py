@@ -87,21 +87,11 @@ def _backup_dir(args: argparse.Namespace) -> Path:
 
 
 def _fit(args: argparse.Namespace, model, *data, backup: Path, **kwargs):
-    """`rnnkit.training.fit` with the common options, and a plain error for a foreign backup."""
-    from rnnkit.training import fit, has_backup
+    """`rnnkit.training.fit` with the command's common options."""
+    from rnnkit.training import fit
 
-    resuming = bool(args.resume) and has_backup(backup)
-    try:
-        return fit(model, *data, patience=args.patience, backup_dir=backup, resume=args.resume,
-                   seed=args.seed, verbose=_progress_verbosity(), **kwargs)
-    except ValueError as exc:
-        if resuming and "could not be loaded" in str(exc):
-            raise ValueError(
-                f"--resume: the backup in {str(backup)!r} does not fit this model (Keras could "
-                "not load its weights); rerun with the same options and data as the "
-                "interrupted run (--cell, --units, --layers, ...), or delete that folder to "
-                "start over.") from None
-        raise
+    return fit(model, *data, patience=args.patience, backup_dir=backup, resume=args.resume,
+               seed=args.seed, verbose=_progress_verbosity(), **kwargs)
 
 
 # ----------------------------------------------------------------------------- classify

@@ -400,8 +400,19 @@ def fit(
     if hasattr(x, "element_spec") and "shuffle" not in fit_kwargs:
         # A tf.data.Dataset shuffles itself; Keras would warn that shuffle=True is ignored.
         fit_kwargs["shuffle"] = False
-    return model.fit(x, y, validation_data=validation_data, epochs=epochs,
-                     callbacks=[*safe, *callbacks], **fit_kwargs)
+    resuming = backup_dir is not None and resume and has_backup(backup_dir)
+    try:
+        return model.fit(x, y, validation_data=validation_data, epochs=epochs,
+                         callbacks=[*safe, *callbacks], **fit_kwargs)
+    except ValueError as exc:
+        if resuming and "could not be loaded" in str(exc):
+            raise ValueError(
+                f"resume=True: the backup in {str(backup_dir)!r} does not fit this model "
+                "(Keras could not load its weights). Resume with the same model settings and "
+                "data as the interrupted training (on the command line: the same --cell, "
+                "--units, --layers, ...), or delete that folder to start over."
+            ) from None
+        raise
 
 
 def remove_backup(backup_dir: str | os.PathLike) -> None:
