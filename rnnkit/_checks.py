@@ -48,6 +48,13 @@ def check_float(
     return value
 
 
+def check_bool(name: str, value: Any) -> bool:
+    """Return `value` as a `bool`, or raise if it is not `True` or `False` (NumPy bools pass)."""
+    if not isinstance(value, bool) and type(value).__name__ != "bool_":
+        raise ValueError(f"{name}={value!r} must be True or False.")
+    return bool(value)
+
+
 def check_choice(name: str, value: Any, choices: tuple[Any, ...] | list[Any]) -> Any:
     """Return `value` if it is one of `choices`, or raise naming the allowed values."""
     if value not in choices:

@@ -72,18 +72,10 @@ def _check_options(args: argparse.Namespace, *more: tuple[str, str, int]) -> Non
 
 
 def _backup_dir(args: argparse.Namespace) -> Path:
-    """`OUT/backup`, after refusing a leftover backup when `--resume` was not given."""
-    from rnnkit.training import has_backup
+    """`OUT/backup`, checked before any data is read (a leftover backup needs `--resume`)."""
+    from rnnkit.training import check_backup
 
-    backup = args.out / "backup"
-    if backup.exists() and not backup.is_dir():
-        raise ValueError(f"{str(backup)!r} is a file; the training backup needs that folder. "
-                         "Move the file or choose another --out.")
-    if has_backup(backup) and not getattr(args, "resume", False):
-        raise ValueError(f"{str(backup)!r} holds the backup of an interrupted training: rerun "
-                         "the same command with --resume to continue it, or delete that folder "
-                         "to start over.")
-    return backup
+    return Path(check_backup(args.out / "backup", resume=bool(getattr(args, "resume", False))))
 
 
 def _fit(args: argparse.Namespace, model, *data, backup: Path, **kwargs):

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rnnkit._checks import check_choice, check_int, check_optional_int
+from rnnkit._checks import check_bool, check_choice, check_int, check_optional_int
 
 __all__ = ["read_series", "SeriesWindows"]
 
@@ -292,8 +292,7 @@ def read_series(
             f"path={str(path)!r} has the unsupported suffix {suffix or '(none)'!r}; rnnkit reads "
             f"{', '.join(EXCEL_SUFFIXES + TEXT_SUFFIXES)}. Save the sheet as .xlsx or .csv.")
     check_choice("missing", missing, MISSING)
-    if not isinstance(sort, (bool, np.bool_)):
-        raise ValueError(f"sort={sort!r} must be True or False.")
+    check_bool("sort", sort)
     if encoding is not None:
         try:
             codecs.lookup(encoding)
@@ -609,8 +608,7 @@ class SeriesWindows:
         self.split = _check_split(settings["split"])
         self.scale = check_choice("scale", settings["scale"], SCALES)
         for name in ("log", "difference", "shuffle"):
-            if not isinstance(settings[name], (bool, np.bool_)):
-                raise ValueError(f"{name}={settings[name]!r} must be True or False.")
+            check_bool(name, settings[name])
         self.log = bool(settings["log"])
         self.difference = bool(settings["difference"])
         self.shuffle = bool(settings["shuffle"])

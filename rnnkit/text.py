@@ -491,9 +491,8 @@ def text_dataset(
     >>> model = build_generator(len(vocab))
     >>> model.fit(train, epochs=3)  # doctest: +SKIP
     """
-    import numbers
 
-    from rnnkit._checks import check_int
+    from rnnkit._checks import check_bool, check_int, check_optional_int
 
     _check_text(text)
     if not isinstance(vocab, CharVocab):
@@ -501,13 +500,9 @@ def text_dataset(
                          "(CharVocab.from_text(text)).")
     seq_length = check_int("seq_length", seq_length)
     batch_size = check_int("batch_size", batch_size)
-    for name, flag in (("shuffle", shuffle), ("drop_remainder", drop_remainder)):
-        if not isinstance(flag, (bool, np.bool_)):
-            raise ValueError(f"{name}={flag!r} must be True or False.")
-    if seed is not None and (isinstance(seed, (bool, np.bool_))
-                             or not isinstance(seed, numbers.Integral) or seed < 0):
-        raise ValueError(f"seed={seed!r} must be an integer >= 0 (or None for a different "
-                         "order each run).")
+    check_bool("shuffle", shuffle)
+    check_bool("drop_remainder", drop_remainder)
+    check_optional_int("seed", seed, minimum=0)
     if len(text) < seq_length + 1:
         raise ValueError(
             f"text has {len(text)} characters, too short for seq_length={seq_length}: it needs "

@@ -47,7 +47,10 @@ import numpy as np
 
 from rnnkit._checks import check_float, check_int
 
-__all__ = ["NaNGuard", "callbacks", "fit", "has_backup", "remove_backup", "seed_everything"]
+__all__ = [
+    "NaNGuard", "callbacks", "check_backup", "fit", "has_backup", "remove_backup",
+    "seed_everything",
+]
 
 _ES_STATE = "early_stopping.json"
 _ES_WEIGHTS = "early_stopping_best_weights.npz"
@@ -263,6 +266,36 @@ def _check_backup_dir(backup_dir: Any) -> str:
     return str(path)
 
 
+def check_backup(backup_dir: str | os.PathLike, *, resume: bool) -> str:
+    """Check a backup folder before training, and refuse to overwrite an unfinished backup.
+
+    :func:`fit` calls this; a command line can call it earlier, before it loads any data.
+
+    Args:
+        backup_dir: the folder of the training backup.
+        resume: whether the caller means to continue an interrupted training.
+
+    Returns:
+        The folder, as a str.
+
+    Raises:
+        ValueError: if `backup_dir` is not a folder path, or holds the backup of an
+            interrupted training while `resume` is false.
+
+    Example:
+    >>> check_backup("out/backup", resume=False)  # doctest: +SKIP
+    'out/backup'
+    """
+    backup = _check_backup_dir(backup_dir)
+    if has_backup(backup) and not resume:
+        raise ValueError(
+            f"backup_dir={backup!r} holds the backup of an interrupted training. "
+            "Pass resume=True (--resume on the command line) to continue it, or "
+            "delete the folder to start over."
+        )
+    return backup
+
+
 def seed_everything(seed: int, *, deterministic: bool = False) -> None:
     """Seed Python, NumPy and the Keras backend, optionally with deterministic ops.
 
@@ -371,14 +404,8 @@ def fit(
         raise ValueError(f"monitor={monitor!r} needs validation data; pass validation_data="
                          "(or validation_split=), or monitor='loss'.")
     if backup_dir is not None:
-        backup = _check_backup_dir(backup_dir)
+        backup = check_backup(backup_dir, resume=resume)
         if has_backup(backup):
-            if not resume:
-                raise ValueError(
-                    f"backup_dir={backup!r} holds the backup of an interrupted training. "
-                    "Pass resume=True (--resume on the command line) to continue it, or "
-                    "delete the folder to start over."
-                )
             print(f"rnnkit: resuming the interrupted training backed up in {backup}",
                   file=sys.stderr, flush=True)
         elif resume:
