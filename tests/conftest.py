@@ -18,3 +18,11 @@ DATA = ROOT / "data"
 def data_dir() -> Path:
     """The project's sample data folder."""
     return DATA
+
+
+@pytest.fixture(scope="session")
+def shared(tmp_path_factory: pytest.TempPathFactory):
+    """Tiny models, windows and a saved bundle for the bad-input rows, built on first use."""
+    from tests._bad_input import Shared
+
+    return Shared(tmp_path_factory.mktemp("shared"))

@@ -17,6 +17,7 @@ from rnnkit import bundle as bundle_module
 from rnnkit.bundle import FORMAT_VERSION, load_bundle, save_bundle
 from rnnkit.models import build_classifier, build_generator, build_seq2seq
 from rnnkit.text import WordVocab
+from tests._bad_input import bad_input_test, case, t, using
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(64, 6, 3)).astype("float32")
@@ -353,3 +354,90 @@ def test_save_errors(tmp_path, classifier):
     with pytest.raises(ValueError, match=r"vocab=\{\} is a dict"):
         save_bundle(tmp_path / "a", classifier, vocab={})
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]  # nothing half-written
+
+
+# ============================================================================ bad input
+# Rows of the bad-input table for this area (see tests/_bad_input.py for the runner).
+
+BAD_INPUT = [
+    # ---------------------------------------------------------------- bundles: load
+    case("bundle-missing-folder", using(lambda c: t(load_bundle, c.tmp / "nowhere")),
+         FileNotFoundError, "nowhere", "does not exist"),
+    case("bundle-missing-model",
+         using(lambda c: t(load_bundle, c.bundle(lambda p: (p / "model.keras").unlink()))),
+         FileNotFoundError, "model.keras", "missing"),
+    case("bundle-missing-json",
+         using(lambda c: t(load_bundle, c.bundle(lambda p: (p / "bundle.json").unlink()))),
+         FileNotFoundError, "bundle.json", "missing"),
+    case("bundle-invalid-json",
+         using(lambda c: t(load_bundle, c.bundle(lambda p: (p / "bundle.json")
+                                                 .write_text('{"format": ')))),
+         ValueError, "bundle.json", "not valid JSON", "line 1"),
+    case("bundle-json-not-a-bundle",
+         using(lambda c: t(load_bundle, c.bundle(lambda p: (p / "bundle.json")
+                                                 .write_text("[1, 2]")))),
+         ValueError, "bundle.json", "rnnkit-bundle"),
+    case("bundle-unknown-format-version",
+         using(lambda c: t(load_bundle, c.edit_bundle_json(format_version=99))),
+         ValueError, "bundle.json", "format_version=99", "newer"),
+    case("bundle-unknown-job-in-file",
+         using(lambda c: t(load_bundle, c.edit_bundle_json(job="translator"))),
+         ValueError, "bundle.json", "job='translator'"),
+    case("bundle-wrong-job", using(lambda c: t(load_bundle, c.bundle(), job="generator")),
+         ValueError, "bundle.json", "classifier", "generator"),
+    case("bundle-bad-job-argument", using(lambda c: t(load_bundle, c.bundle(), job="forecast")),
+         ValueError, "job='forecast'", "'forecaster'"),
+    case("bundle-json-lacks-key",
+         using(lambda c: t(load_bundle, c.bundle(lambda p: (p / "bundle.json").write_text(
+             json.dumps({k: v for k, v in json.loads((p / "bundle.json").read_text()).items()
+                         if k != "metadata"}))))),
+         ValueError, "bundle.json", "'metadata'"),
+    case("bundle-damaged-model",
+         using(lambda c: t(load_bundle, c.bundle(lambda p: (p / "model.keras")
+                                                 .write_text("not a zip")))),
+         ValueError, "model.keras", "not a Keras archive"),
+    case("bundle-path-is-a-file",
+         using(lambda c: t(load_bundle, c.bundle() / "model.keras")),
+         ValueError, "model.keras", "is a file"),
+    case("bundle-path-none", t(load_bundle, None), ValueError, "path=None"),
+    # ---------------------------------------------------------------- bundles: save
+    case("bundle-save-non-json-metadata",
+         using(lambda c: t(save_bundle, c.tmp / "b", c.shared.classifier, note=object())),
+         ValueError, "note=", "JSON"),
+    case("bundle-save-nan-metadata",
+         using(lambda c: t(save_bundle, c.tmp / "b", c.shared.classifier,
+                           score=float("nan"))),
+         ValueError, "score=nan", "NaN"),
+    case("bundle-save-vocab-and-windows",
+         using(lambda c: t(save_bundle, c.tmp / "b", c.shared.generator, vocab=c.shared.vocab,
+                           windows=c.shared.windows)),
+         ValueError, "vocab=", "windows=", "not both"),
+    case("bundle-save-generator-without-vocab",
+         using(lambda c: t(save_bundle, c.tmp / "b", c.shared.generator)),
+         ValueError, "generator", "vocab=CharVocab"),
+    case("bundle-save-vocab-does-not-fit",
+         using(lambda c: t(save_bundle, c.tmp / "b", c.shared.generator_9,
+                           vocab=c.shared.vocab)),
+         ValueError, "8 characters", "9 logits"),
+    case("bundle-save-windows-do-not-fit",
+         using(lambda c: t(save_bundle, c.tmp / "b", c.shared.short_model,
+                           windows=c.shared.windows)),
+         ValueError, "(8, 1)", "(5, 1)"),
+    case("bundle-save-bad-vocab",
+         using(lambda c: t(save_bundle, c.tmp / "b", c.shared.classifier, vocab={"a": 1})),
+         ValueError, "vocab=", "dict"),
+    case("bundle-save-bad-job",
+         using(lambda c: t(save_bundle, c.tmp / "b", c.shared.classifier, job="translator")),
+         ValueError, "job='translator'"),
+    case("bundle-save-not-a-model",
+         using(lambda c: t(save_bundle, c.tmp / "b", "model.keras")),
+         ValueError, "model=", "str"),
+    case("bundle-save-over-other-folder",
+         using(lambda c: t(save_bundle, c.write("notes.txt", "x").parent, c.shared.classifier)),
+         ValueError, "not an rnnkit bundle", "bundle.json"),
+    case("bundle-save-no-overwrite",
+         using(lambda c: t(save_bundle, c.bundle(), c.shared.classifier, overwrite=False)),
+         ValueError, "overwrite=True"),
+]
+
+test_bad_input = bad_input_test(BAD_INPUT)

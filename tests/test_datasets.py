@@ -15,9 +15,11 @@ from rnnkit.datasets import (
     data_dir,
     load_food_reviews,
     load_mnist_sample,
+    load_series,
     load_shakespeare,
     sample_path,
 )
+from tests._bad_input import bad_input_test, case, t
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -105,3 +107,16 @@ def test_load_series_returns_a_dated_frame():
     frame = datasets.load_series("airpassengers")
     assert list(frame.columns) == ["passengers"] and len(frame) == 144
     assert str(frame.index.dtype).startswith("datetime64")
+
+
+# ============================================================================ bad input
+# Rows of the bad-input table for this area (see tests/_bad_input.py for the runner).
+
+BAD_INPUT = [
+    case("datasets-unknown-series", t(load_series, "bitcoin"), ValueError, "name='bitcoin'",
+         "airpassengers"),
+    case("datasets-unknown-sample-file", t(sample_path, "series/nope.xlsx"), FileNotFoundError,
+         "series/nope.xlsx"),
+]
+
+test_bad_input = bad_input_test(BAD_INPUT)

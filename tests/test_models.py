@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from rnnkit.cells import cudnn_eligible, fastest_jit_compile
-from rnnkit.models import build_classifier
+from rnnkit.models import build_classifier, build_generator, build_seq2seq
+from tests._bad_input import bad_input_test, case, t
 
 CELL_LAYERS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU, "rnn": keras.layers.SimpleRNN}
 
@@ -246,3 +247,61 @@ def test_bad_input_raises_value_error_naming_argument_and_value(kwargs, argument
 def test_unknown_cell_message_lists_the_allowed_cells():
     with pytest.raises(ValueError, match="lstm.*gru|gru.*lstm"):
         build_classifier((28, 28), 10, cell="transformer")
+
+
+# ============================================================================ bad input
+# Rows of the bad-input table for this area (see tests/_bad_input.py for the runner).
+
+BAD_INPUT = [
+    # ---------------------------------------------------------------- model factories
+    case("model-unknown-cell", t(build_classifier, (4, 2), 2, cell="transformer"), ValueError,
+         "cell='transformer'", "'lstm'", "'gru'"),
+    case("model-cell-not-a-name", t(build_seq2seq, (4, 1), cell=3), ValueError, "cell=3"),
+    case("model-num-classes-one", t(build_classifier, (4, 2), 1), ValueError, "num_classes=1",
+         ">= 2"),
+    case("model-num-classes-float", t(build_classifier, (4, 2), 2.0), ValueError,
+         "num_classes=2.0"),
+    case("model-units-zero", t(build_classifier, (4, 2), 2, units=0), ValueError, "units=0"),
+    case("model-units-float", t(build_seq2seq, (4, 1), units=2.5), ValueError, "units=2.5"),
+    case("model-layers-zero", t(build_generator, 8, layers=0), ValueError, "layers=0"),
+    case("model-dropout-one", t(build_classifier, (4, 2), 2, dropout=1.0), ValueError,
+         "dropout=1.0", "[0.0, 1.0)"),
+    case("model-dropout-negative", t(build_seq2seq, (4, 1), dropout=-0.1), ValueError,
+         "dropout=-0.1"),
+    case("model-recurrent-dropout", t(build_generator, 8, recurrent_dropout=1.5), ValueError,
+         "recurrent_dropout=1.5"),
+    case("model-l2-negative", t(build_classifier, (4, 2), 2, l2=-1.0), ValueError, "l2=-1.0"),
+    case("model-input-shape-1d", t(build_classifier, (28,), 10), ValueError,
+         "input_shape=(28,)", "(timesteps, features)"),
+    case("model-input-shape-3d", t(build_classifier, (28, 28, 1), 10), ValueError,
+         "input_shape=(28, 28, 1)", "(timesteps, features)"),
+    case("model-input-shape-zero-steps", t(build_seq2seq, (0, 3)), ValueError,
+         "input_shape[0]", "0"),
+    case("model-input-shape-no-features", t(build_seq2seq, (None, None)), ValueError,
+         "input_shape[1]", "None"),
+    case("model-input-shape-str", t(build_seq2seq, "28x28"), ValueError, "input_shape='28x28'"),
+    case("model-vocab-with-features", t(build_classifier, (50, 8), 2, vocab_size=100),
+         ValueError, "vocab_size=100", "(50, 8)", "(50,)"),
+    case("model-vocab-size-one", t(build_classifier, (50,), 2, vocab_size=1), ValueError,
+         "vocab_size=1"),
+    case("model-mask-value-with-vocab",
+         t(build_classifier, (50,), 2, vocab_size=100, mask_value=0.0), ValueError,
+         "mask_value=0.0", "vocab_size"),
+    case("model-learning-rate-zero", t(build_classifier, (4, 2), 2, learning_rate=0), ValueError,
+         "learning_rate=0"),
+    case("model-learning-rate-negative", t(build_generator, 8, learning_rate=-1e-3), ValueError,
+         "learning_rate=-0.001"),
+    case("model-learning-rate-str", t(build_seq2seq, (4, 1), learning_rate="fast"), ValueError,
+         "learning_rate='fast'"),
+    case("model-output-steps-zero", t(build_seq2seq, (4, 1), output_steps=0), ValueError,
+         "output_steps=0"),
+    case("model-output-dim-zero", t(build_seq2seq, (4, 1), output_dim=0), ValueError,
+         "output_dim=0"),
+    case("model-bidirectional-many-to-many", t(build_seq2seq, (4, 1), bidirectional=True),
+         ValueError, "bidirectional=True", "output_steps"),
+    case("model-generator-vocab-one", t(build_generator, 1), ValueError, "vocab_size=1"),
+    case("model-generator-embedding-zero", t(build_generator, 8, embedding_dim=0), ValueError,
+         "embedding_dim=0"),
+]
+
+test_bad_input = bad_input_test(BAD_INPUT)

@@ -12,6 +12,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from rnnkit.plotting import plot_forecast, plot_history  # noqa: E402
+from tests._bad_input import bad_input_test, case, t
 
 
 @pytest.fixture()
@@ -81,3 +82,26 @@ def test_plot_history_training_and_validation():
 def test_plot_history_rejects_empty():
     with pytest.raises(ValueError, match="at least one epoch"):
         plot_history({})
+
+
+# ============================================================================ bad input
+# Rows of the bad-input table for this area (see tests/_bad_input.py for the runner).
+
+BAD_INPUT = [
+    # ---------------------------------------------------------------- plots
+    case("plot-forecast-empty", t(plot_forecast, pd.Series([], dtype="float64")), ValueError,
+         "actual", "empty"),
+    case("plot-forecast-none", t(plot_forecast, None), ValueError, "actual"),
+    case("plot-forecast-ax-not-axes", t(plot_forecast, pd.Series([1.0, 2.0]), ax="left"),
+         ValueError, "ax='left'", "Axes"),
+    case("plot-history-ax-not-axes", t(plot_history, {"loss": [1.0, 0.5]}, ax="left"),
+         ValueError, "ax='left'", "Axes"),
+    case("plot-forecast-2d-array", t(plot_forecast, np.zeros((5, 2))), ValueError, "actual",
+         "shape (5, 2)"),
+    case("plot-forecast-wide-frame", t(plot_forecast, pd.DataFrame({"a": [1.0], "b": [2.0]})),
+         ValueError, "actual", "2 columns"),
+    case("plot-history-empty", t(plot_history, {"loss": []}), ValueError, "history",
+         "at least one epoch"),
+]
+
+test_bad_input = bad_input_test(BAD_INPUT)

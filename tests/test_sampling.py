@@ -8,7 +8,8 @@ from rnnkit import sampling
 from rnnkit.datasets import load_shakespeare
 from rnnkit.models import build_generator
 from rnnkit.sampling import _sampler_for, _StepModel, generate, sample_logits
-from rnnkit.text import CharVocab, text_dataset
+from rnnkit.text import CharVocab, WordVocab, text_dataset
+from tests._bad_input import bad_input_test, case, t, using
 
 # chi-square critical values at significance 0.001 (a correct sampler fails 1 run in 1,000;
 # all seeds are fixed, so the tests are deterministic anyway)
@@ -140,8 +141,8 @@ def stepwise_logits(model, ids):
     step = _StepModel(model)
     states = step.initial_states(ids.shape[0])
     out = []
-    for t in range(ids.shape[1]):
-        logits, states = step.step(keras.ops.convert_to_tensor(ids[:, t]), states)
+    for i in range(ids.shape[1]):
+        logits, states = step.step(keras.ops.convert_to_tensor(ids[:, i]), states)
         out.append(keras.ops.convert_to_numpy(logits))
     return np.stack(out, axis=1)
 
@@ -308,3 +309,88 @@ def test_generate_rejects_a_vocabulary_of_another_size(trained):
     small = CharVocab.from_text("abcdefgh :\n")
     with pytest.raises(ValueError, match=f"{len(vocab)}.*{len(small)} characters"):
         generate(model, small, "abc")
+
+
+# ============================================================================ bad input
+# Rows of the bad-input table for this area (see tests/_bad_input.py for the runner).
+
+BAD_INPUT = [
+    # ---------------------------------------------------------------- generate
+    case("generate-empty-seed-text",
+         using(lambda c: t(generate, c.shared.generator, c.shared.vocab, "")),
+         ValueError, "seed_text=''", "non-empty"),
+    case("generate-seed-text-unknown-chars",
+         using(lambda c: t(generate, c.shared.generator, c.shared.vocab, "ab#")),
+         ValueError, "seed_text", "'#' at 2"),
+    case("generate-temperature-negative",
+         using(lambda c: t(generate, c.shared.generator, c.shared.vocab, "ab",
+                           temperature=-1.0)),
+         ValueError, "temperature=-1.0", ">= 0"),
+    case("generate-temperature-not-a-number",
+         using(lambda c: t(generate, c.shared.generator, c.shared.vocab, "ab",
+                           temperature="hot")),
+         ValueError, "temperature='hot'"),
+    case("generate-temperature-nan",
+         using(lambda c: t(generate, c.shared.generator, c.shared.vocab, "ab",
+                           temperature=float("nan"))),
+         ValueError, "temperature=nan"),
+    case("generate-temperature-list-length",
+         using(lambda c: t(generate, c.shared.generator, c.shared.vocab, "ab",
+                           temperature=[0.2, 0.6, 1.0], num_samples=2)),
+         ValueError, "3 values", "2 samples"),
+    case("generate-temperature-list-item",
+         using(lambda c: t(generate, c.shared.generator, c.shared.vocab, "ab",
+                           temperature=[0.2, -1], num_samples=2)),
+         ValueError, "temperature[1]=-1"),
+    case("generate-top-k-zero",
+         using(lambda c: t(generate, c.shared.generator, c.shared.vocab, "ab", top_k=0)),
+         ValueError, "top_k=0"),
+    case("generate-top-k-above-vocab",
+         using(lambda c: t(generate, c.shared.generator, c.shared.vocab, "ab", top_k=9)),
+         ValueError, "top_k=9", "8 characters"),
+    case("generate-top-p-zero",
+         using(lambda c: t(generate, c.shared.generator, c.shared.vocab, "ab", top_p=0.0)),
+         ValueError, "top_p=0.0", "(0.0, 1.0]"),
+    case("generate-top-p-above-one",
+         using(lambda c: t(generate, c.shared.generator, c.shared.vocab, "ab", top_p=1.5)),
+         ValueError, "top_p=1.5"),
+    case("generate-length-negative",
+         using(lambda c: t(generate, c.shared.generator, c.shared.vocab, "ab", length=-1)),
+         ValueError, "length=-1"),
+    case("generate-num-samples-zero",
+         using(lambda c: t(generate, c.shared.generator, c.shared.vocab, "ab", num_samples=0)),
+         ValueError, "num_samples=0"),
+    case("generate-seed-not-int",
+         using(lambda c: t(generate, c.shared.generator, c.shared.vocab, "ab", seed="abc")),
+         ValueError, "seed='abc'"),
+    case("generate-model-vocab-size",
+         using(lambda c: t(generate, c.shared.generator_9, c.shared.vocab, "ab")),
+         ValueError, "9", "vocabulary has 8"),
+    case("generate-not-a-char-vocab",
+         using(lambda c: t(generate, c.shared.generator, WordVocab(["a"]), "ab")),
+         ValueError, "vocab", "WordVocab", "CharVocab"),
+    case("generate-not-a-model",
+         using(lambda c: t(generate, "model.keras", c.shared.vocab, "ab")),
+         ValueError, "model", "str"),
+    case("generate-classifier-model",
+         using(lambda c: t(generate, c.shared.classifier, c.shared.vocab, "ab")),
+         ValueError, "Embedding", "build_generator"),
+    # ---------------------------------------------------------------- sample_logits
+    case("sample-logits-3d", t(sample_logits, np.zeros((1, 1, 3))), ValueError,
+         "shape (1, 1, 3)"),
+    case("sample-logits-empty", t(sample_logits, []), ValueError, "shape (0,)"),
+    case("sample-logits-nan", t(sample_logits, [0.0, float("nan")]), ValueError, "NaN"),
+    case("sample-logits-all-masked", t(sample_logits, [[-np.inf, -np.inf]]), ValueError,
+         "all -inf"),
+    case("sample-logits-not-numbers", t(sample_logits, ["a", "b"]), ValueError, "logits"),
+    case("sample-logits-temperature", t(sample_logits, [1.0, 2.0], temperature=-0.5),
+         ValueError, "temperature=-0.5"),
+    case("sample-logits-temperature-per-row",
+         t(sample_logits, [[1.0, 2.0]] * 2, temperature=[1.0, 1.0, 1.0]), ValueError,
+         "3 values", "2 rows"),
+    case("sample-logits-top-k", t(sample_logits, [1.0, 2.0, 3.0], top_k=4), ValueError,
+         "top_k=4", "3"),
+    case("sample-logits-top-p", t(sample_logits, [1.0, 2.0], top_p=2), ValueError, "top_p=2"),
+]
+
+test_bad_input = bad_input_test(BAD_INPUT)

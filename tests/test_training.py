@@ -14,9 +14,11 @@ import keras
 import numpy as np
 import pytest
 
+from rnnkit import training
 from rnnkit.cells import cudnn_eligible
 from rnnkit.models import build_classifier, build_seq2seq
 from rnnkit.training import NaNGuard, callbacks, fit, has_backup
+from tests._bad_input import bad_input_test, case, t, using
 
 HERE = Path(__file__).resolve().parent
 RNG = np.random.default_rng(0)
@@ -235,3 +237,36 @@ def test_learning_rate_schedule_decays():
     assert float(model.optimizer.learning_rate) == pytest.approx(0.1 * 0.5**3)
     with pytest.raises(ValueError, match="learning_rate=-0.1"):
         build_classifier((6, 2), 2, learning_rate=-0.1)
+
+
+# ============================================================================ bad input
+# Rows of the bad-input table for this area (see tests/_bad_input.py for the runner).
+
+BAD_INPUT = [
+    # ---------------------------------------------------------------- safe training
+    case("training-patience-negative", t(training.callbacks, patience=-1), ValueError,
+         "patience=-1"),
+    case("training-monitor-empty", t(training.callbacks, monitor=""), ValueError, "monitor=''"),
+    case("training-min-delta", t(training.callbacks, min_delta=-0.1), ValueError,
+         "min_delta=-0.1"),
+    case("training-backup-dir-is-file",
+         using(lambda c: t(training.callbacks, backup_dir=c.write("f.txt", "x"))),
+         ValueError, "backup_dir=", "f.txt", "is a file"),
+    case("training-fit-not-a-model", t(training.fit, "model", epochs=1), ValueError,
+         "model='model'"),
+    case("training-fit-epochs-zero",
+         using(lambda c: t(training.fit, c.shared.classifier, np.zeros((4, 4, 2)), np.zeros(4),
+                           epochs=0)),
+         ValueError, "epochs=0"),
+    case("training-fit-resume-without-backup",
+         using(lambda c: t(training.fit, c.shared.classifier, np.zeros((4, 4, 2)), np.zeros(4),
+                           resume=True)),
+         ValueError, "resume=True", "backup_dir"),
+    case("training-fit-val-monitor-without-val",
+         using(lambda c: t(training.fit, c.shared.classifier, np.zeros((4, 4, 2)), np.zeros(4),
+                           monitor="val_accuracy")),
+         ValueError, "monitor='val_accuracy'", "validation_data"),
+    case("training-seed-negative", t(training.seed_everything, -1), ValueError, "seed=-1"),
+]
+
+test_bad_input = bad_input_test(BAD_INPUT)

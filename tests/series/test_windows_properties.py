@@ -1,17 +1,12 @@
-"""Property-based tests (hypothesis) of rnnkit's invariants.
+"""Property-based tests (hypothesis) of `SeriesWindows` and its transforms.
 
-* `SeriesWindows` on arbitrary lengths, windows, splits, horizons and scalers
-  over a counting series (row t holds t): parts are contiguous, in time order
-  and sized by `split`; every predicted step lies in its own part; inputs are
-  consecutive rows strictly before the step they predict; each part's rows are
-  predicted exactly once; a part too short for the window is refused with its
-  row counts; the `tf.data` pipelines hold exactly the windows of `.arrays()`.
+* On arbitrary lengths, windows, splits, horizons and scalers over a counting
+  series (row t holds t): parts are contiguous, in time order and sized by
+  `split`; every predicted step lies in its own part; inputs are consecutive
+  rows strictly before the step they predict; each part's rows are predicted
+  exactly once; a part too short for the window is refused with its row counts;
+  the `tf.data` pipelines hold exactly the windows of `.arrays()`.
 * `log` / `difference` / scaler: `inverse_transform` undoes them.
-* `CharVocab` and `WordVocab`: encode/decode and JSON round trips on generated text.
-* `sample_logits`: ids in range, `top_k` and `top_p` never draw outside their
-  sets, `temperature=0` is argmax, the same seed gives the same ids.
-
-Examples are kept modest (`max_examples`), so the file runs in well under a minute.
 """
 
 from __future__ import annotations
@@ -25,13 +20,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from rnnkit.sampling import sample_logits
 from rnnkit.series import SeriesWindows
-from rnnkit.text import CharVocab, WordVocab
 
 SPLITS = ("train", "val", "test")
 
-# Keras warns when top-k / top-p filtering runs a softmax over a 1-id vocabulary (valid here).
 pytestmark = pytest.mark.filterwarnings("ignore:You are using a softmax over axis -1:UserWarning")
 
 
@@ -229,170 +221,3 @@ def test_difference_round_trip_through_float32_windows_is_exact(values, window):
     np.testing.assert_array_equal(back, values[lo - window + 1: lo + 1])
 
 
-# ============================================================================ vocabularies
-
-@examples(80)
-@given(st.text(min_size=1, max_size=300))
-def test_char_vocab_round_trip(text):
-    vocab = CharVocab.from_text(text)
-    assert vocab.chars == sorted(set(text)) and len(vocab) == len(set(text))
-    ids = vocab.encode(text)
-    assert ids.dtype == np.int32 and ids.shape == (len(text),)
-    assert ids.min() >= 0 and ids.max() < len(vocab)
-    assert vocab.decode(ids) == text
-    assert vocab.decode(ids.tolist()) == text
-    again = CharVocab.from_json(vocab.to_json())
-    assert again == vocab
-    np.testing.assert_array_equal(again.encode(text), ids)
-
-
-@examples(60)
-@given(st.text(min_size=1, max_size=50), st.text(min_size=1, max_size=50))
-def test_char_vocab_names_unknown_characters_and_replaces_them(known, other):
-    vocab = CharVocab.from_text(known)
-    text = known + other
-    unknown = [i for i, char in enumerate(text) if char not in set(known)]
-    if not unknown:
-        assert vocab.decode(vocab.encode(text)) == text
-        return
-    with pytest.raises(ValueError) as info:
-        vocab.encode(text)
-    first = unknown[0]
-    assert f"{text[first]!r} at {first}" in str(info.value)
-    stand_in = vocab.chars[0]
-    replaced = vocab.decode(vocab.encode(text, replace=stand_in))
-    assert replaced == "".join(stand_in if i in set(unknown) else c for i, c in enumerate(text))
-
-
-texts = st.lists(st.text(alphabet="abcAB z'.,!\n19é-", max_size=60), min_size=1, max_size=12)
-
-
-@examples(80)
-@given(texts, st.integers(1, 12), st.integers(3, 10))
-def test_word_vocab_round_trips(corpus, max_length, max_tokens):
-    words = [WordVocab.tokenize(text) for text in corpus]
-    if not any(words):
-        with pytest.raises(ValueError, match="no words"):
-            WordVocab.from_texts(corpus)
-        return
-    vocab = WordVocab.from_texts(corpus, max_tokens=None)
-    # ids: 0 padding, 1 unknown, then the words by decreasing frequency (ties alphabetical)
-    counts = {t: sum(ws.count(t) for ws in words) for t in vocab.tokens}
-    assert sorted(counts) == sorted(set(sum(words, [])))
-    assert vocab.tokens == sorted(vocab.tokens, key=lambda t: (-counts[t], t))
-    for text, tokens in zip(corpus, words, strict=True):
-        ids = vocab.encode(text)
-        assert (ids >= 2).all() and len(ids) == len(tokens)
-        assert vocab.decode(ids) == " ".join(tokens)
-    # a padded batch: each row is the text's ids, cut to max_length ("post" or "pre"), then 0s
-    for truncate in ("post", "pre"):
-        batch = vocab.encode_batch(corpus, max_length=max_length, truncate=truncate)
-        assert batch.shape == (len(corpus), max_length) and batch.dtype == np.int32
-        for row, text in zip(batch, corpus, strict=True):
-            ids = vocab.encode(text)
-            kept = ids[:max_length] if truncate == "post" else ids[len(ids) - max_length:]
-            kept = kept if len(ids) > max_length else ids
-            np.testing.assert_array_equal(row[: len(kept)], kept)
-            assert (row[len(kept):] == 0).all()
-    longest = vocab.encode_batch(corpus)
-    assert longest.shape == (len(corpus), max(1, max(len(ws) for ws in words)))
-    # JSON keeps the ids
-    again = WordVocab.from_json(vocab.to_json())
-    assert again == vocab
-    np.testing.assert_array_equal(again.encode_batch(corpus), longest)
-    # a capped vocabulary keeps the most frequent words; the others decode as <unk>
-    small = WordVocab.from_texts(corpus, max_tokens=max_tokens)
-    assert small.tokens == vocab.tokens[: max_tokens - 2] and len(small) <= max_tokens
-    for text, tokens in zip(corpus, words, strict=True):
-        expected = [t if t in small.tokens else "<unk>" for t in tokens]
-        assert small.decode(small.encode(text)) == " ".join(expected)
-
-
-# ============================================================================ sample_logits
-
-#: float32 logits; subnormals left out (TF on CPU flushes them to zero, so argmax cannot
-#: tell 1e-45 from 0).
-LOGIT = st.floats(-10, 10, width=32, allow_subnormal=False)
-
-
-def logit_rows(min_vocab: int = 1, max_vocab: int = 12) -> st.SearchStrategy[np.ndarray]:
-    return st.integers(min_vocab, max_vocab).flatmap(
-        lambda v: hnp.arrays(np.float32, v, elements=LOGIT))
-
-
-seeds = st.integers(0, 2**31 - 1)
-DRAWS = 64  # each row is repeated: 64 draws per call
-
-
-def _tol(row: np.ndarray) -> float:
-    """Slack for float32 rounding of (logits - max) / temperature."""
-    return 1e-5 * (1.0 + float(np.abs(row).max()))
-
-
-@examples(50)
-@given(st.integers(1, 6).flatmap(lambda b: st.integers(1, 12).flatmap(
-           lambda v: hnp.arrays(np.float32, (b, v), elements=LOGIT))),
-       st.floats(0.0, 5.0), st.none() | st.integers(1, 12), st.none() | st.floats(0.01, 1.0),
-       seeds, st.data())
-def test_sample_logits_ids_in_range_repeatable_and_greedy_at_zero(logits, temperature, top_k,
-                                                                  top_p, seed, data):
-    batch, vocab = logits.shape
-    top_k = None if top_k is None else min(top_k, vocab)
-    # forbid some ids with -inf (at least one stays allowed per row)
-    mask = data.draw(hnp.arrays(np.bool_, logits.shape), label="mask")
-    mask[:, 0] = False
-    logits = np.where(mask, -np.inf, logits).astype(np.float32)
-    kwargs = dict(top_k=top_k, top_p=top_p, seed=seed)
-    ids = sample_logits(logits, temperature=temperature, **kwargs)
-    assert ids.shape == (batch,) and ids.dtype == np.int32
-    assert ((ids >= 0) & (ids < vocab)).all()
-    assert not mask[np.arange(batch), ids].any()  # a forbidden id is never drawn
-    np.testing.assert_array_equal(sample_logits(logits, temperature=temperature, **kwargs), ids)
-    # temperature 0 is argmax, whatever the filters; per-row temperatures mix both
-    greedy = sample_logits(logits, temperature=0, **kwargs)
-    np.testing.assert_array_equal(logits[np.arange(batch), greedy], logits.max(axis=1))
-    temps = [0.0 if r % 2 == 0 else max(temperature, 0.1) for r in range(batch)]
-    mixed = sample_logits(logits, temperature=temps, **kwargs)
-    np.testing.assert_array_equal(logits[np.arange(0, batch, 2), mixed[::2]],
-                                  logits[::2].max(axis=1))
-    # one row in, one int out
-    single = sample_logits(logits[0], temperature=temperature, **kwargs)
-    assert isinstance(single, int) and 0 <= single < vocab
-
-
-@examples(50)
-@given(logit_rows(), st.integers(1, 12), st.floats(0.05, 5.0), seeds)
-def test_top_k_never_draws_outside_the_top_k(row, k, temperature, seed):
-    k = min(k, len(row))
-    ids = sample_logits(np.tile(row, (DRAWS, 1)), top_k=k, temperature=temperature, seed=seed)
-    kth_largest = np.sort(row)[::-1][k - 1]
-    assert (row[ids] >= kth_largest - _tol(row)).all()
-
-
-@examples(50)
-@given(logit_rows(min_vocab=2), st.floats(0.01, 1.0), st.floats(0.2, 3.0), seeds)
-def test_top_p_draws_only_from_the_smallest_prefix_reaching_p(row, p, temperature, seed):
-    ids = sample_logits(np.tile(row, (DRAWS, 1)), top_p=p, temperature=temperature, seed=seed)
-    scaled = row.astype(np.float64) / temperature
-    probs = np.exp(scaled - scaled.max())
-    probs /= probs.sum()
-    ranked = np.sort(probs)[::-1]
-    mass_before = np.concatenate([[0.0], np.cumsum(ranked)[:-1]])
-    # the prefix, most likely first, up to the first id whose inclusion reaches p (the
-    # float32 mass of the sampler may differ from this float64 mass by ~1e-6)
-    size = int(np.sum(mass_before < p + 1e-5)) if p < 1 else len(row)
-    threshold = ranked[size - 1]
-    assert (probs[ids] >= threshold * (1 - 1e-4)).all()
-
-
-@examples(30)
-@given(logit_rows(min_vocab=2), seeds)
-def test_same_seed_same_ids_and_the_seed_matters(row, seed):
-    logits = np.tile(row, (DRAWS, 1))
-    first = sample_logits(logits, seed=seed)
-    np.testing.assert_array_equal(sample_logits(logits, seed=seed), first)
-    probs = np.exp(row - row.max())
-    probs /= probs.sum()
-    # with two or more ids of probability ≥ 0.2, 64 draws of two seeds differ somewhere
-    if np.sum(probs >= 0.2) >= 2:
-        assert (sample_logits(logits, seed=seed + 1) != first).any()
