@@ -6,28 +6,26 @@ dataset adapters, plots, whole saved artifacts and a command line.
 
 The public names below are re-exported lazily from their modules, so that
 `import rnnkit` (and the `rnnkit --help` command) stays fast; TensorFlow and
-Keras load on first use of a name.
+Keras load on first use of a name that needs them. `import rnnkit` and the
+pure-Python parts (`read_series`, `CharVocab`, `WordVocab`, the series
+metrics) work without TensorFlow; the first use of a name that needs it
+raises an `ImportError` naming the extras to install (`rnnkit[cpu]` or
+`rnnkit[gpu]`).
 
 Example:
->>> from rnnkit import build_classifier
->>> model = build_classifier((28, 28), num_classes=10)
+>>> import rnnkit
+>>> df = rnnkit.read_series("data/series/airpassengers.csv", date_column="month")
+>>> len(df)
+144
+>>> model = rnnkit.build_classifier((28, 28), num_classes=10)  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-
-if importlib.util.find_spec("tensorflow") is None:
-    raise ImportError(
-        "rnnkit needs TensorFlow (the default Keras backend, and tf.data for its input "
-        "pipelines), which is not installed. Install rnnkit with the extra that fits your "
-        "machine: pip install 'rnnkit[cpu]' (CPU only) or pip install 'rnnkit[gpu]' "
-        "(NVIDIA GPU with CUDA)."
-    )
 
 #: Public name → module that defines it.
 _EXPORTS: dict[str, str] = {

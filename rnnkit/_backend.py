@@ -3,8 +3,9 @@
 `import rnnkit` and its pure-Python parts (`read_series`, `CharVocab`,
 `WordVocab`, the series metrics) need neither Keras' backend nor TensorFlow.
 Modules that do need them import them through :func:`require_keras` and
-:func:`require_tensorflow`, which turn a missing install into one
-`ImportError` that names the extras to install.
+:func:`require_tensorflow` (or `from rnnkit._backend import keras, tf`, which
+calls them), which turn a missing install into one `ImportError` that names
+the extras to install.
 
 Example:
 >>> keras = require_keras()
@@ -56,3 +57,12 @@ def require_tensorflow() -> ModuleType:
     'DatasetV2'
     """
     return _import("tensorflow")
+
+
+def __getattr__(name: str) -> ModuleType:
+    """`from rnnkit._backend import keras` (or `tf`) imports it on first use, with advice."""
+    if name == "keras":
+        return require_keras()
+    if name in ("tf", "tensorflow"):
+        return require_tensorflow()
+    raise AttributeError(f"module 'rnnkit._backend' has no attribute {name!r}")

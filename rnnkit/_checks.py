@@ -21,6 +21,7 @@ ValueError: seed=-1 is too small: it must be an integer >= 0.
 
 from __future__ import annotations
 
+import math
 import numbers
 import os
 import reprlib
@@ -30,6 +31,8 @@ from typing import Any
 
 #: The largest seed: seeds travel as int32 into stateless random ops.
 MAX_SEED = 2**31 - 1
+#: Small counts as words, for messages.
+_COUNTS = {2: "two", 3: "three", 4: "four"}
 
 
 def check_int(name: str, value: Any, *, minimum: int = 1, maximum: int | None = None) -> int:
@@ -239,3 +242,35 @@ def shape_fits(expected: Sequence[int | None], got: Sequence[int | None]) -> boo
     expected, got = tuple(expected), tuple(got)
     return len(expected) == len(got) and all(
         e is None or g is None or e == g for e, g in zip(expected, got, strict=True))
+
+
+def check_fractions(name: str, value: Any, parts: Sequence[str],
+                    example: str) -> tuple[float, ...]:
+    """Fractions, one per part, each > 0 and summing to 1.
+
+    Args:
+        name: the argument's name, e.g. `"split"`.
+        value: the fractions the caller passed.
+        parts: the name of each part, e.g. `("train", "val", "test")`.
+        example: a valid value, for the message, e.g. `"(0.7, 0.15, 0.15)"`.
+
+    Example:
+    >>> check_fractions("split", (0.8, 0.1, 0.1), ("train", "val", "test"), "(0.7, 0.15, 0.15)")
+    (0.8, 0.1, 0.1)
+    """
+    names = ", ".join(parts)
+    count = _COUNTS.get(len(parts), str(len(parts)))
+    if not isinstance(value, Sequence) or isinstance(value, str) or len(value) != len(parts):
+        raise ValueError(f"{name}={value!r} must be {count} fractions ({names}), "
+                         f"e.g. {example}.")
+    out = []
+    for part, fraction in zip(parts, value, strict=True):
+        if isinstance(fraction, bool) or not isinstance(fraction, numbers.Real) \
+                or not math.isfinite(fraction) or fraction <= 0:
+            raise ValueError(f"{name}={tuple(value)!r}: the {part} fraction {fraction} must be "
+                             f"a number > 0, e.g. {name}={example}.")
+        out.append(float(fraction))
+    if abs(sum(out) - 1.0) > 1e-6:
+        raise ValueError(f"{name}={tuple(value)!r} sums to {sum(out):g}; the {count} "
+                         f"fractions ({names}) must sum to 1, e.g. {example}.")
+    return tuple(out)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import keras
+from rnnkit._backend import keras
 
 #: Canonical cell name → Keras layer class.
 CELLS: dict[str, type[keras.layers.Layer]] = {
@@ -58,7 +58,12 @@ def resolve_cell(cell: str) -> str:
 
 
 def derive_seed(seed: int | None, offset: int) -> int | None:
-    """Return `seed + offset`, or `None` when `seed` is `None` (unseeded)."""
+    """Return `seed + offset`, or `None` when `seed` is `None` (unseeded).
+
+    Example:
+    >>> derive_seed(7, 10), derive_seed(None, 10)
+    (17, None)
+    """
     return None if seed is None else int(seed) + offset
 
 
@@ -95,7 +100,9 @@ def recurrent_layer(
         A `keras.layers.LSTM`, `GRU` or `SimpleRNN`.
 
     Example:
-    >>> layer = recurrent_layer("gru", 32, return_sequences=True)
+    >>> layer = recurrent_layer("gru", 32, return_sequences=True, seed=0)
+    >>> type(layer).__name__, layer.units
+    ('GRU', 32)
     """
     name_ = resolve_cell(cell)
     regularizer = keras.regularizers.L2(l2) if l2 else None
@@ -145,7 +152,7 @@ def cudnn_eligible(layer: keras.layers.Layer) -> bool:
 
 
 def _has_accelerator() -> bool:
-    import tensorflow as tf
+    from rnnkit._backend import tf
 
     return any(d.device_type != "CPU" for d in tf.config.list_physical_devices())
 
@@ -164,7 +171,9 @@ def fastest_jit_compile() -> bool | str:
         `True` or `"auto"`, for `model.compile(jit_compile=...)`.
 
     Example:
-    >>> model.compile("adam", "mse", jit_compile=fastest_jit_compile())  # doctest: +SKIP
+    >>> model = keras.Sequential([keras.Input((5, 1)), recurrent_layer("lstm", 4),
+    ...                           keras.layers.Dense(1)])
+    >>> model.compile("adam", "mse", jit_compile=fastest_jit_compile())
     """
     if keras.backend.backend() == "tensorflow" and not _has_accelerator():
         return True

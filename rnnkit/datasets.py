@@ -4,6 +4,15 @@ Nothing is downloaded: the samples (with their sources and licences in
 `data/README.md`) travel with rnnkit. The folder is found next to the package
 (a source checkout or `pip install -e .`), in `<prefix>/share/rnnkit/data`
 (a wheel install), or wherever the environment variable `RNNKIT_DATA` points.
+
+Besides the samples, :func:`load_npz` reads a user's own classification data
+from an `.npz` file (the format `rnnkit classify` takes), checking it the way
+the samples are. This module needs only NumPy: it imports without TensorFlow.
+
+Example:
+>>> (x_train, y_train), (x_val, y_val) = load_mnist_sample()
+>>> x_train.shape, y_val.dtype
+((12000, 28, 28), dtype('int32'))
 """
 
 from __future__ import annotations
@@ -15,9 +24,13 @@ from typing import Any
 
 import numpy as np
 
+from rnnkit._checks import check_path
+
 __all__ = [
     "data_dir",
     "sample_path",
+    "load_npz",
+    "NPZ_KEYS",
     "load_mnist_sample",
     "load_food_reviews",
     "load_series",
@@ -87,7 +100,105 @@ def sample_path(relative: str) -> Path:
     return path
 
 
-def load_mnist_sample() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+#: The arrays an `.npz` of classification data must hold.
+NPZ_KEYS = ("x_train", "y_train", "x_val", "y_val")
+
+#: `((x_train, y_train), (x_val, y_val))`.
+SplitArrays = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def _read_npz(path: Path, name: str) -> dict[str, np.ndarray]:
+    """The four arrays of an existing `.npz` file, or an error naming what is missing."""
+    if not path.is_file():
+        raise FileNotFoundError(f"data file {str(path)!r} does not exist.")
+    if path.suffix != ".npz":
+        raise ValueError(f"{name}={str(path)!r} is not an .npz file; save your arrays with "
+                         "numpy.savez(path, x_train=..., y_train=..., x_val=..., y_val=...).")
+    with np.load(path) as npz:
+        missing = [k for k in NPZ_KEYS if k not in npz.files]
+        if missing:
+            raise ValueError(f"{name}={str(path)!r} lacks the key(s) {missing}; it has "
+                             f"{sorted(npz.files)}. An .npz for classify needs {list(NPZ_KEYS)}.")
+        return {k: npz[k] for k in NPZ_KEYS}
+
+
+def _sequences(x: np.ndarray, part: str) -> np.ndarray:
+    """`x_{part}` as float32 `(n, timesteps, features)` (uint8 scaled to [0, 1])."""
+    if x.dtype == np.uint8:
+        x = x.astype("float32") / 255.0
+    if x.ndim == 2:
+        x = x[..., None]
+    if x.ndim != 3:
+        raise ValueError(f"x_{part} has shape {x.shape}; it must be (n, timesteps, "
+                         "features) or (n, timesteps).")
+    if not np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.complexfloating):
+        raise ValueError(f"x_{part} has dtype {x.dtype}; it must hold real numbers.")
+    if len(x) == 0:
+        raise ValueError(f"x_{part} is empty; it needs at least one sequence.")
+    return x.astype("float32")
+
+
+def _labels(y: np.ndarray, part: str, rows: int) -> np.ndarray:
+    """`y_{part}` as int32 `(n,)` labels 0, 1, 2, ... (a `(n, 1)` column is flattened)."""
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise ValueError(f"y_{part} has shape {y.shape}; it must be (n,) integer labels "
+                         "0..num_classes-1 (not one-hot).")
+    if rows != len(y):
+        raise ValueError(f"x_{part} has {rows} rows but y_{part} has {len(y)}.")
+    if (not np.issubdtype(y.dtype, np.number) or not np.all(np.isfinite(y))
+            or np.any(y < 0) or np.any(y != np.round(y))):
+        raise ValueError(f"y_{part} must hold integer labels 0, 1, 2, ...; it has values "
+                         f"such as {y[:5].tolist()!r}.")
+    return y.astype("int32")
+
+
+def load_npz(path: str | os.PathLike, *, name: str = "path") -> SplitArrays:
+    """Load classification data from an `.npz` file holding `x_train, y_train, x_val, y_val`.
+
+    Sequences may be `(n, timesteps, features)` or `(n, timesteps)` (one
+    feature); `uint8` values (images) are scaled to `[0, 1]`. Labels are
+    integers `0..num_classes-1` of shape `(n,)` (or `(n, 1)`), not one-hot.
+
+    Args:
+        path: the `.npz` file, as written by
+            `numpy.savez(path, x_train=..., y_train=..., x_val=..., y_val=...)`.
+        name: how error messages name the file (e.g. `"data"`, a command's
+            argument).
+
+    Returns:
+        `((x_train, y_train), (x_val, y_val))`: sequences as float32 of shape
+        `(n, timesteps, features)`, labels as int32 of shape `(n,)`.
+
+    Raises:
+        FileNotFoundError: if the file does not exist.
+        ValueError: if it is not an `.npz` file, lacks one of the four arrays,
+            or an array has the wrong shape, type or values.
+
+    Example:
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "data.npz"
+    >>> np.savez(path, x_train=np.zeros((4, 5)), y_train=[0, 1, 0, 1],
+    ...          x_val=np.zeros((2, 5)), y_val=[1, 0])
+    >>> (x_train, y_train), (x_val, y_val) = load_npz(path)
+    >>> x_train.shape, y_train.dtype
+    ((4, 5, 1), dtype('int32'))
+    """
+    arrays = _read_npz(check_path(name, path, example="data.npz"), name)
+    parts = []
+    for part in ("train", "val"):
+        x = _sequences(arrays[f"x_{part}"], part)
+        parts.append((x, _labels(arrays[f"y_{part}"], part, len(x))))
+    (x_train, _), (x_val, _) = parts
+    if x_train.shape[1:] != x_val.shape[1:]:
+        raise ValueError(f"x_train has sequences of shape {x_train.shape[1:]} but "
+                         f"x_val of shape {x_val.shape[1:]}; they must match.")
+    return parts[0], parts[1]
+
+
+def load_mnist_sample() -> SplitArrays:
     """Load the MNIST sample: 12,000 training and 2,000 validation digits.
 
     Images are read row by row by a recurrent classifier: 28 steps of 28
@@ -102,11 +213,7 @@ def load_mnist_sample() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray
     >>> x_train.shape
     (12000, 28, 28)
     """
-    with np.load(sample_path("classification/mnist_sample.npz")) as npz:
-        return tuple(  # type: ignore[return-value]
-            (npz[f"x_{part}"].astype("float32") / 255.0, npz[f"y_{part}"].astype("int32"))
-            for part in ("train", "val")
-        )
+    return load_npz(sample_path("classification/mnist_sample.npz"))
 
 
 def load_food_reviews() -> Any:
@@ -136,7 +243,7 @@ def load_series(name: str = "airpassengers", **read_series_kwargs: Any) -> Any:
         A `pandas.DataFrame` of the numeric columns with a `DatetimeIndex`.
 
     Example:
-    >>> load_series("airpassengers")["passengers"].iloc[0]
+    >>> int(load_series("airpassengers")["passengers"].iloc[0])
     112
     """
     if name not in SERIES:

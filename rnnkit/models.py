@@ -2,7 +2,16 @@
 
 All three stack their recurrent layers with the one private builder
 :func:`_recurrent_stack`; they differ only in their input handling and their
-head. Each returns an ordinary compiled `keras.Sequential`.
+head. Each returns an ordinary compiled `keras.Sequential`, on which it
+records its job (`rnnkit.jobs`, re-exported here: :func:`job_of`):
+`"classifier"`, `"forecaster"` (the seq2seq regressor) or `"generator"`. A
+bundle saved from the model reads the job from there, never from the
+model's name.
+
+Example:
+>>> model = build_seq2seq((24, 1), units=8, layers=1, seed=0)
+>>> model.output_shape, job_of(model)
+((None, 24, 1), 'forecaster')
 """
 
 from __future__ import annotations
@@ -10,12 +19,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import keras
-
-from rnnkit._checks import check_float, check_int, check_optional_int
+from rnnkit._backend import keras
+from rnnkit._checks import (
+    check_float,
+    check_int,
+    check_optional_int,
+    check_positive_float,
+    check_seed,
+)
 from rnnkit.cells import derive_seed, fastest_jit_compile, recurrent_layer, resolve_cell
+from rnnkit.jobs import JOBS, job_of, record_job
 
-__all__ = ["build_classifier", "build_seq2seq", "build_generator"]
+__all__ = ["JOBS", "build_classifier", "build_seq2seq", "build_generator", "job_of",
+           "record_job"]
 
 LearningRate = float | keras.optimizers.schedules.LearningRateSchedule
 
@@ -82,8 +98,7 @@ def _recurrent_stack(
 def _check_learning_rate(learning_rate: Any) -> LearningRate:
     if isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule):
         return learning_rate
-    return check_float("learning_rate", learning_rate, low=0.0, high=float("inf"),
-                       low_inclusive=False)
+    return check_positive_float("learning_rate", learning_rate)
 
 
 def _check_input_shape(input_shape: Any, *, ndim: int, hint: str) -> tuple[int | None, ...]:
@@ -104,15 +119,52 @@ def _check_input_shape(input_shape: Any, *, ndim: int, hint: str) -> tuple[int |
     return tuple(None if s is None else int(s) for s in shape)
 
 
-def _compile(model: keras.Sequential, *, loss: Any, metrics: list[Any],
+def _compile(model: keras.Sequential, *, job: str, loss: Any, metrics: list[Any],
              learning_rate: LearningRate) -> keras.Sequential:
+    """Compile with Adam and the fastest jit setting, and record the model's job."""
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
         loss=loss,
         metrics=metrics,
         jit_compile=fastest_jit_compile(),
     )
-    return model
+    return record_job(model, job)
+
+
+def _classifier_inputs(input_shape: Any, *, vocab_size: int | None, embedding_dim: int,
+                       mask_value: float | None, seed: int | None) -> list[keras.layers.Layer]:
+    """The input layers of a classifier: token ids → Embedding, or float steps (+ Masking)."""
+    if vocab_size is None:
+        shape = _check_input_shape(input_shape, ndim=2, hint="(timesteps, features)")
+        layers: list[keras.layers.Layer] = [keras.Input(shape=shape, name="sequence")]
+        if mask_value is not None:
+            mask_value = check_float("mask_value", mask_value, low=-float("inf"),
+                                     high=float("inf"))
+            layers.append(keras.layers.Masking(mask_value=mask_value, name="masking"))
+        return layers
+    vocab_size = check_int("vocab_size", vocab_size, minimum=2)
+    embedding_dim = check_int("embedding_dim", embedding_dim)
+    if mask_value is not None:
+        raise ValueError(
+            f"mask_value={mask_value!r} cannot be combined with vocab_size: token inputs "
+            "are padded with id 0, which is masked already. Drop mask_value."
+        )
+    if not isinstance(input_shape, int) and isinstance(input_shape, Sequence) \
+            and len(input_shape) == 2:
+        raise ValueError(
+            f"input_shape={tuple(input_shape)!r} has a features dimension, but vocab_size="
+            f"{vocab_size} means inputs are token ids of shape (timesteps,). "
+            f"Use input_shape=({input_shape[0]!r},)."
+        )
+    shape = _check_input_shape(input_shape, ndim=1, hint="(timesteps,) of token ids")
+    return [
+        keras.Input(shape=shape, dtype="int32", name="token_ids"),
+        keras.layers.Embedding(
+            vocab_size, embedding_dim, mask_zero=True, name="embedding",
+            embeddings_initializer=keras.initializers.RandomUniform(
+                -0.05, 0.05, seed=derive_seed(seed, 1000)),
+        ),
+    ]
 
 
 def build_classifier(
@@ -169,10 +221,12 @@ def build_classifier(
         recurrent_dropout: dropout on the recurrent state, in [0, 1); > 0
             disables cuDNN.
         l2: L2 penalty on the recurrent kernels, or `None`.
-        seed: seed for the weight initialisers and dropout masks.
+        seed: seed for the weight initialisers and dropout masks (`None` or an
+            integer in `[0, 2**31 - 1]`).
 
     Returns:
-        A compiled `keras.Sequential`.
+        A compiled `keras.Sequential`, with the job `"classifier"` recorded
+        (see :func:`job_of`).
 
     Raises:
         ValueError: on an unknown cell or an out-of-range argument.
@@ -180,43 +234,19 @@ def build_classifier(
     Example:
     >>> from rnnkit.datasets import load_mnist_sample
     >>> (x_train, y_train), (x_val, y_val) = load_mnist_sample()
-    >>> model = build_classifier((28, 28), num_classes=10, cell="lstm", units=128)
-    >>> model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=2)
+    >>> x_train.shape
+    (12000, 28, 28)
+    >>> model = build_classifier((28, 28), num_classes=10, cell="lstm", units=128, seed=0)
+    >>> model.output_shape
+    (None, 10)
+    >>> model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=2)  # doctest: +SKIP
     """
     cell = resolve_cell(cell)
     num_classes = check_int("num_classes", num_classes, minimum=2)
     learning_rate = _check_learning_rate(learning_rate)
-    if vocab_size is not None:
-        vocab_size = check_int("vocab_size", vocab_size, minimum=2)
-        embedding_dim = check_int("embedding_dim", embedding_dim)
-        if mask_value is not None:
-            raise ValueError(
-                f"mask_value={mask_value!r} cannot be combined with vocab_size: token inputs "
-                "are padded with id 0, which is masked already. Drop mask_value."
-            )
-        if not isinstance(input_shape, int) and isinstance(input_shape, Sequence) \
-                and len(input_shape) == 2:
-            raise ValueError(
-                f"input_shape={tuple(input_shape)!r} has a features dimension, but vocab_size="
-                f"{vocab_size} means inputs are token ids of shape (timesteps,). "
-                f"Use input_shape=({input_shape[0]!r},)."
-            )
-        shape = _check_input_shape(input_shape, ndim=1, hint="(timesteps,) of token ids")
-        head: list[keras.layers.Layer] = [
-            keras.Input(shape=shape, dtype="int32", name="token_ids"),
-            keras.layers.Embedding(
-                vocab_size, embedding_dim, mask_zero=True, name="embedding",
-                embeddings_initializer=keras.initializers.RandomUniform(
-                    -0.05, 0.05, seed=derive_seed(seed, 1000)),
-            ),
-        ]
-    else:
-        shape = _check_input_shape(input_shape, ndim=2, hint="(timesteps, features)")
-        head = [keras.Input(shape=shape, name="sequence")]
-        if mask_value is not None:
-            mask_value = check_float("mask_value", mask_value, low=-float("inf"),
-                                     high=float("inf"))
-            head.append(keras.layers.Masking(mask_value=mask_value, name="masking"))
+    seed = check_seed("seed", seed)
+    inputs = _classifier_inputs(input_shape, vocab_size=vocab_size, embedding_dim=embedding_dim,
+                                mask_value=mask_value, seed=seed)
     stack = _recurrent_stack(
         cell, units=units, layers=layers, bidirectional=bidirectional, dropout=dropout,
         recurrent_dropout=recurrent_dropout, l2=l2, seed=seed,
@@ -225,9 +255,9 @@ def build_classifier(
         num_classes, activation="softmax", name="probabilities",
         kernel_initializer=keras.initializers.GlorotUniform(seed=derive_seed(seed, 2000)),
     )
-    model = keras.Sequential([*head, *stack, output], name=f"{cell}_classifier")
-    return _compile(model, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                    learning_rate=learning_rate)
+    model = keras.Sequential([*inputs, *stack, output], name=f"{cell}_classifier")
+    return _compile(model, job="classifier", loss="sparse_categorical_crossentropy",
+                    metrics=["accuracy"], learning_rate=learning_rate)
 
 
 def build_seq2seq(
@@ -273,24 +303,29 @@ def build_seq2seq(
             `keras.optimizers.schedules.ExponentialDecay(1e-2, 100, 0.96)`.
         recurrent_dropout: dropout on the recurrent state; > 0 disables cuDNN.
         l2: L2 penalty on the recurrent kernels, or `None`.
-        seed: seed for the weight initialisers and dropout masks.
+        seed: seed for the weight initialisers and dropout masks (`None` or an
+            integer in `[0, 2**31 - 1]`).
 
     Returns:
-        A compiled `keras.Sequential`.
+        A compiled `keras.Sequential`, with the job `"forecaster"` recorded
+        (see :func:`job_of`).
 
     Example:
-    >>> from rnnkit import SeriesWindows
-    >>> w = SeriesWindows.from_file("data/series/airpassengers.xlsx", target="passengers",
+    >>> from rnnkit.series import SeriesWindows
+    >>> w = SeriesWindows.from_file("data/series/airpassengers.csv", target="passengers",
     ...                             date_column="month", window=24, log=True, difference=True)
     >>> model = build_seq2seq(w.input_shape, output_dim=w.output_dim,
-    ...                       output_steps=w.output_steps, units=32)
-    >>> model.fit(w.train, validation_data=w.val, epochs=50)
+    ...                       output_steps=w.output_steps, units=32, seed=0)
+    >>> model.output_shape
+    (None, 24, 1)
+    >>> model.fit(w.train, validation_data=w.val, epochs=50)  # doctest: +SKIP
     """
     cell = resolve_cell(cell)
     shape = _check_input_shape(input_shape, ndim=2, hint="(timesteps, features)")
     output_dim = check_int("output_dim", output_dim)
     output_steps = check_optional_int("output_steps", output_steps)
     learning_rate = _check_learning_rate(learning_rate)
+    seed = check_seed("seed", seed)
     if bidirectional and output_steps is None:
         raise ValueError(
             "bidirectional=True with output_steps=None would let each step's prediction "
@@ -313,7 +348,8 @@ def build_seq2seq(
         ]
     model = keras.Sequential([keras.Input(shape=shape, name="window"), *stack, *head],
                              name=f"{cell}_seq2seq")
-    return _compile(model, loss="mse", metrics=["mae"], learning_rate=learning_rate)
+    return _compile(model, job="forecaster", loss="mse", metrics=["mae"],
+                    learning_rate=learning_rate)
 
 
 def build_generator(
@@ -348,22 +384,31 @@ def build_generator(
             `keras.optimizers.schedules.ExponentialDecay(1e-3, 1000, 0.96)`.
         recurrent_dropout: dropout on the recurrent state; > 0 disables cuDNN.
         l2: L2 penalty on the recurrent kernels, or `None`.
-        seed: seed for the weight initialisers and dropout masks.
+        seed: seed for the weight initialisers and dropout masks (`None` or an
+            integer in `[0, 2**31 - 1]`).
 
     Returns:
-        A compiled `keras.Sequential`.
+        A compiled `keras.Sequential`, with the job `"generator"` recorded
+        (see :func:`job_of`).
 
     Example:
-    >>> from rnnkit import CharVocab, text_dataset, generate
+    >>> from rnnkit.datasets import load_shakespeare
+    >>> from rnnkit.sampling import generate
+    >>> from rnnkit.text import CharVocab, text_dataset
+    >>> text = load_shakespeare()
     >>> vocab = CharVocab.from_text(text)
-    >>> model = build_generator(len(vocab), cell="gru", units=256)
-    >>> model.fit(text_dataset(text, vocab, seq_length=100, seed=0), epochs=3)
+    >>> model = build_generator(len(vocab), cell="gru", units=256, seed=0)
+    >>> model.output_shape == (None, None, len(vocab))
+    True
+    >>> model.fit(text_dataset(text, vocab, seq_length=100, seed=0), epochs=3)  # doctest: +SKIP
     >>> print(generate(model, vocab, "ROMEO:", length=200, temperature=0.6, seed=1))
+    ... # doctest: +SKIP
     """
     cell = resolve_cell(cell)
     vocab_size = check_int("vocab_size", vocab_size, minimum=2)
     embedding_dim = check_int("embedding_dim", embedding_dim)
     learning_rate = _check_learning_rate(learning_rate)
+    seed = check_seed("seed", seed)
     stack = _recurrent_stack(
         cell, units=units, layers=layers, dropout=dropout, recurrent_dropout=recurrent_dropout,
         l2=l2, return_sequences=True, seed=seed,
@@ -386,6 +431,7 @@ def build_generator(
     )
     return _compile(
         model,
+        job="generator",
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
         learning_rate=learning_rate,

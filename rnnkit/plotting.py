@@ -90,10 +90,16 @@ def plot_forecast(
             `ax` is not a matplotlib `Axes`.
 
     Example:
-    >>> pred = w.predict(model, "test")
-    >>> ax = plot_forecast(w.frame["passengers"], pred["predicted"],
-    ...                    test_start=pred.index[0], future=w.forecast(model, 12))
-    >>> ax.figure.savefig("forecast.png")
+    >>> from rnnkit.series import read_series
+    >>> passengers = read_series("data/series/airpassengers.csv", date_column="month")
+    >>> actual = passengers["passengers"]
+    >>> naive = actual.shift(1).iloc[-24:].rename("predicted")   # stands for w.predict(...)
+    >>> ax = plot_forecast(actual, naive, test_start=naive.index[0])
+    >>> [line.get_label() for line in ax.get_lines()][:2]
+    ['actual passengers', 'predicted']
+
+    With a trained model, pass `w.predict(model)["predicted"]` and
+    `future=w.forecast(model, 12)` (see `SeriesWindows`).
     """
     _check_axes(ax)
     if actual is None:
@@ -152,8 +158,11 @@ def plot_history(history: Any, *, ax: Any = None, log_scale: bool | None = None,
             matplotlib `Axes`.
 
     Example:
-    >>> history = model.fit(w.train, validation_data=w.val, epochs=20)
-    >>> plot_history(history).figure.savefig("history.png")
+    >>> ax = plot_history({"loss": [0.9, 0.5, 0.4], "val_loss": [1.0, 0.7, 0.6]})
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['training loss', 'validation loss']
+
+    After training, pass what `model.fit` returned: `plot_history(model.fit(...))`.
     """
     _check_axes(ax)
     logs = getattr(history, "history", history)

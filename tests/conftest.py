@@ -1,14 +1,8 @@
-"""Shared test settings: quiet TensorFlow, a non-interactive matplotlib, fast notebooks."""
+"""Shared fixtures of the tests (the environment is set in the project's root conftest.py)."""
 
-import os
+from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("MPLBACKEND", "Agg")
-os.environ.setdefault("RNNKIT_FAST", "1")
-
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

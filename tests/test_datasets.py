@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,13 +16,31 @@ from rnnkit.datasets import (
     data_dir,
     load_food_reviews,
     load_mnist_sample,
+    load_npz,
     load_series,
     load_shakespeare,
     sample_path,
 )
-from tests._bad_input import bad_input_test, case, t
+from tests._bad_input import bad_input_test, case, t, using
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def tiny_npz(path: Path, *, n_train: int = 96, n_val: int = 48, seed: int = 0,
+             **overrides: np.ndarray) -> Path:
+    """A learnable 2-class problem: is the sequence's mean positive? (uint8-free floats)."""
+    rng = np.random.default_rng(seed)
+
+    def part(n):
+        y = rng.integers(0, 2, size=n)
+        x = rng.normal(size=(n, 6, 2)) + np.where(y, 1.0, -1.0)[:, None, None]
+        return x.astype("float32"), y.astype("int64")
+
+    (x_train, y_train), (x_val, y_val) = part(n_train), part(n_val)
+    arrays = dict(x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val)
+    arrays.update(overrides)
+    np.savez(path, **arrays)
+    return path
 
 
 def test_data_dir_is_the_projects_data_folder():
@@ -97,6 +116,91 @@ def test_shakespeare_text():
     assert text.count("FALSTAFF:") > 100  # speeches start with the speaker's name
 
 
+def test_datasets_imports_without_tensorflow():
+    code = ("import sys, rnnkit.datasets, rnnkit.scores; "
+            "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+# ============================================================================ load_npz
+
+def test_load_npz_returns_float32_sequences_and_int32_labels(tmp_path):
+    path = tiny_npz(tmp_path / "tiny.npz", n_train=10, n_val=4)
+    with np.load(path) as npz:
+        stored = {k: npz[k] for k in npz.files}
+    (x_train, y_train), (x_val, y_val) = load_npz(path)
+    assert x_train.shape == (10, 6, 2) and x_val.shape == (4, 6, 2)
+    assert x_train.dtype == x_val.dtype == np.float32
+    assert y_train.dtype == y_val.dtype == np.int32
+    np.testing.assert_array_equal(x_val, stored["x_val"])
+    np.testing.assert_array_equal(y_train, stored["y_train"])
+    # a str path and an (n, 1) label column work too
+    column = tiny_npz(tmp_path / "column.npz", y_val=np.zeros((48, 1)))
+    assert load_npz(str(column))[1][1].shape == (48,)
+
+
+def test_load_npz_reads_the_mnist_sample_like_its_loader():
+    (x_train, y_train), (x_val, y_val) = load_npz(sample_path("classification/mnist_sample.npz"))
+    (x_train_2, y_train_2), (x_val_2, y_val_2) = load_mnist_sample()
+    np.testing.assert_array_equal(x_train, x_train_2)
+    np.testing.assert_array_equal(y_val, y_val_2)
+
+
+def test_load_npz_accepts_uint8_images_and_two_dimensional_sequences(tmp_path):
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, size=(10, 4, 3), dtype=np.uint8)
+    data = tiny_npz(tmp_path / "img.npz", x_train=images, y_train=np.arange(10) % 3,
+                    x_val=images[:4], y_val=np.arange(4) % 3)
+    (x_train, y_train), _ = load_npz(data)
+    assert x_train.dtype == np.float32 and x_train.max() <= 1.0
+    np.testing.assert_allclose(x_train, images / 255.0, rtol=1e-6)
+    flat = tiny_npz(tmp_path / "flat.npz", x_train=np.zeros((5, 7)), y_train=np.zeros(5),
+                    x_val=np.zeros((2, 7)), y_val=np.ones(2))
+    (x_train, y_train), _ = load_npz(flat)
+    assert x_train.shape == (5, 7, 1) and y_train.dtype == np.int32
+
+
+@pytest.mark.parametrize("missing", ["x_train", "y_train", "x_val", "y_val"])
+def test_a_missing_npz_key_raises_value_error_naming_it(tmp_path, missing):
+    path = tmp_path / "data.npz"
+    tiny_npz(path)
+    with np.load(path) as npz:
+        arrays = {k: npz[k] for k in npz.files if k != missing}
+    np.savez(path, **arrays)
+    with pytest.raises(ValueError, match=rf"lacks the key\(s\) \['{missing}'\]"):
+        load_npz(path)
+
+
+@pytest.mark.parametrize(
+    "overrides,message",
+    [(dict(x_train=np.zeros((4, 2, 2, 2))), "x_train has shape"),
+     (dict(y_train=np.zeros(3)), "x_train has 96 rows but y_train has 3"),
+     (dict(y_val=np.full(48, 0.5)), "y_val must hold integer labels"),
+     (dict(y_val=-np.ones(48)), "y_val must hold integer labels"),
+     (dict(y_train=np.zeros((96, 2))), "y_train has shape"),
+     (dict(x_val=np.zeros((48, 5, 2))), "x_val of shape"),
+     (dict(x_train=np.zeros((0, 6, 2)), y_train=np.zeros(0)), "x_train is empty"),
+     (dict(x_train=np.full((96, 6, 2), "a")), "x_train has dtype")],
+)
+def test_malformed_arrays_raise_value_error(tmp_path, overrides, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_npz(tiny_npz(tmp_path / "bad.npz", **overrides))
+
+
+def test_missing_file_and_wrong_suffix(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nope.npz"):
+        load_npz(tmp_path / "nope.npz")
+    text = tmp_path / "data.csv"
+    text.write_text("1,2\n")
+    with pytest.raises(ValueError, match=r"path=.*data\.csv.*numpy\.savez"):
+        load_npz(text)
+    # a caller (the command line) names the file its own way
+    with pytest.raises(ValueError, match=r"^data=.*data\.csv"):
+        load_npz(text, name="data")
+
+
 def test_load_series_rejects_unknown_names():
     with pytest.raises(ValueError, match="name='sunspots'.*airpassengers"):
         datasets.load_series("sunspots")
@@ -117,6 +221,18 @@ BAD_INPUT = [
          "airpassengers"),
     case("datasets-unknown-sample-file", t(sample_path, "series/nope.xlsx"), FileNotFoundError,
          "series/nope.xlsx"),
+    case("datasets-npz-path-not-a-path", t(load_npz, 42), ValueError, "path=42",
+         "file path"),
+    case("datasets-npz-missing-file", using(lambda c: t(load_npz, c.tmp / "gone.npz")),
+         FileNotFoundError, "gone.npz", "does not exist"),
+    case("datasets-npz-labels-one-hot",
+         using(lambda c: t(load_npz, c.npz(x_train=np.zeros((4, 3, 2)), y_train=np.eye(4, 2),
+                                           x_val=np.zeros((2, 3, 2)), y_val=np.zeros(2)))),
+         ValueError, "y_train has shape (4, 2)", "not one-hot"),
+    case("datasets-npz-complex-values",
+         using(lambda c: t(load_npz, c.npz(x_train=np.zeros((4, 3), complex), y_train=np.zeros(4),
+                                           x_val=np.zeros((2, 3)), y_val=np.zeros(2)))),
+         ValueError, "x_train has dtype complex128", "real numbers"),
 ]
 
 test_bad_input = bad_input_test(BAD_INPUT)

@@ -1,13 +1,17 @@
-"""sample_logits statistics, the one-step model, and generate: quality, seeds, compiling once."""
+"""sample_logits statistics and generate: quality, seeds, compiling once, the chunked loop.
+
+(The one-step model is tested in test_step_model.py.)
+"""
 
 import keras
 import numpy as np
 import pytest
 
-from rnnkit import sampling
+from rnnkit import sampling_loop
 from rnnkit.datasets import load_shakespeare
 from rnnkit.models import build_generator
-from rnnkit.sampling import _sampler_for, _StepModel, generate, sample_logits
+from rnnkit.sampling import generate, sample_logits
+from rnnkit.sampling_loop import loop_for
 from rnnkit.text import CharVocab, WordVocab, text_dataset
 from tests._bad_input import bad_input_test, case, t, using
 
@@ -115,18 +119,12 @@ def test_masked_logits_are_never_drawn():
 
 @pytest.mark.parametrize(
     ("logits", "kwargs", "match"),
+    # (the other bad logits and settings are rows of BAD_INPUT below)
     [
-        (LOGITS, dict(temperature=-0.5), "temperature"),
         (LOGITS, dict(temperature="hot"), "temperature"),
         (LOGITS, dict(temperature=float("nan")), "temperature"),
-        (np.tile(LOGITS, (2, 1)), dict(temperature=[1.0, 1.0, 1.0]), "temperature has 3"),
         (LOGITS, dict(top_k=0), "top_k"),
-        (LOGITS, dict(top_k=7), "top_k"),
         (LOGITS, dict(top_p=0.0), "top_p"),
-        (LOGITS, dict(top_p=1.5), "top_p"),
-        (np.zeros((2, 3, 4)), {}, "shape"),
-        (np.array([1.0, np.nan]), {}, "NaN"),
-        (np.array([-np.inf, -np.inf]), {}, "all -inf"),
         (LOGITS, dict(seed=1.5), "seed"),
     ],
 )
@@ -135,53 +133,10 @@ def test_sample_logits_bad_input(logits, kwargs, match):
         sample_logits(logits, **kwargs)
 
 
-# ----------------------------------------------------------------------------- one-step model
-
-def stepwise_logits(model, ids):
-    step = _StepModel(model)
-    states = step.initial_states(ids.shape[0])
-    out = []
-    for i in range(ids.shape[1]):
-        logits, states = step.step(keras.ops.convert_to_tensor(ids[:, i]), states)
-        out.append(keras.ops.convert_to_numpy(logits))
-    return np.stack(out, axis=1)
-
-
-@pytest.mark.parametrize(
-    ("cell", "layers", "dropout"),
-    [("lstm", 1, 0.0), ("gru", 1, 0.0), ("rnn", 1, 0.0), ("lstm", 2, 0.0), ("gru", 2, 0.3),
-     ("rnn", 2, 0.0)],
-)
-def test_one_step_model_reproduces_the_full_model(cell, layers, dropout):
-    model = build_generator(13, cell=cell, units=16, layers=layers, embedding_dim=8,
-                            dropout=dropout, seed=1)
-    # make the weights larger than at initialisation so that the states matter
-    for w in model.weights:
-        w.assign(w.numpy() * 3.0)
-    ids = np.random.default_rng(2).integers(0, 13, size=(3, 25)).astype(np.int32)
-    full = keras.ops.convert_to_numpy(model(ids, training=False))
-    stepped = stepwise_logits(model, ids)
-    assert np.abs(full - stepped).max() < 1e-4
-    # and the compiled warm-up loop ends on the same logits
-    sampler = _sampler_for(model)
-    states = sampler.step_model.initial_states(1)
-    padded = np.zeros(sampling.CHUNK, np.int32)
-    padded[:25] = ids[0]
-    _, last = sampler.warm(states, keras.ops.convert_to_tensor(padded), np.int32(25))
-    assert np.abs(keras.ops.convert_to_numpy(last)[0] - full[0, -1]).max() < 1e-4
-
-
-def test_step_model_rejects_unsupported_models():
-    bidi = keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(5, 4),
-                             keras.layers.Bidirectional(keras.layers.LSTM(4,
-                                                                          return_sequences=True)),
-                             keras.layers.Dense(5)])
-    with pytest.raises(ValueError, match="Bidirectional"):
-        _StepModel(bidi)
-    no_embedding = keras.Sequential([keras.Input((None, 5)), keras.layers.LSTM(4),
-                                     keras.layers.Dense(5)])
-    with pytest.raises(ValueError, match="Embedding"):
-        _StepModel(no_embedding)
+def test_the_largest_seed_is_accepted():
+    rows = np.tile(LOGITS, (10, 1))
+    np.testing.assert_array_equal(sample_logits(rows, seed=2**31 - 1),
+                                  sample_logits(rows, seed=2**31 - 1))
 
 
 # ----------------------------------------------------------------------------- generate
@@ -240,7 +195,7 @@ def test_seed_makes_output_repeatable(trained):
 
 def test_second_call_does_not_compile_again(trained):
     model, vocab, *_ = trained
-    sampler = _sampler_for(model)
+    sampler = loop_for(model)
     generate(model, vocab, "BIRON:\n", length=50, temperature=0.7, seed=1)
     generate(model, vocab, "BIRON:\n", length=50, top_k=5, seed=1)
     traces = sampler.traces
@@ -249,7 +204,7 @@ def test_second_call_does_not_compile_again(trained):
     generate(model, vocab, "BIRON:\n", length=80, top_k=9, top_p=0.5, seed=4)
     generate(model, vocab, "BIRON:\n", length=0, seed=4)
     assert sampler.traces == traces
-    assert _sampler_for(model) is sampler
+    assert loop_for(model) is sampler
 
 
 def test_batch_of_samples_with_one_temperature_each(trained):
@@ -266,8 +221,9 @@ def test_chunked_loop_gives_the_same_text(trained, monkeypatch):
     model, vocab, *_ = trained
     seed_text = "FALSTAFF:\nNow, Master Shallow, you"
     expected = generate(model, vocab, seed_text, length=60, temperature=0.8, seed=3)
-    monkeypatch.setattr(sampling, "CHUNK", 7)
-    monkeypatch.setattr(sampling, "_SAMPLERS", type(sampling._SAMPLERS)())
+    monkeypatch.setattr(sampling_loop, "CHUNK", 7)
+    monkeypatch.setattr(sampling_loop, "_LOOPS", type(sampling_loop._LOOPS)())
+    assert loop_for(model).chunk == 7
     assert generate(model, vocab, seed_text, length=60, temperature=0.8, seed=3) == expected
 
 
@@ -279,36 +235,6 @@ def test_sampler_follows_retraining(trained):
     assert before == generate(model, vocab, "BIRON:\n", length=60, temperature=0)
     clone.set_weights([w * 0.5 for w in model.get_weights()])
     assert generate(clone, vocab, "BIRON:\n", length=60, temperature=0) != before
-
-
-@pytest.mark.parametrize(
-    ("args", "kwargs", "match"),
-    [
-        (("",), {}, "seed_text"),
-        (("Hello €",), {}, "seed_text.*'€'"),
-        (("BIRON",), dict(temperature=-1), "temperature"),
-        (("BIRON",), dict(temperature="warm"), "temperature"),
-        (("BIRON",), dict(temperature=[0.2, 0.6]), "temperature has 2"),
-        (("BIRON",), dict(temperature=[0.2, 0.6], num_samples=3), "temperature has 2"),
-        (("BIRON",), dict(top_k=0), "top_k"),
-        (("BIRON",), dict(top_k=1000), "top_k"),
-        (("BIRON",), dict(top_p=0), "top_p"),
-        (("BIRON",), dict(top_p=1.01), "top_p"),
-        (("BIRON",), dict(length=-1), "length"),
-        (("BIRON",), dict(num_samples=0), "num_samples"),
-    ],
-)
-def test_generate_bad_input(trained, args, kwargs, match):
-    model, vocab, *_ = trained
-    with pytest.raises(ValueError, match=match):
-        generate(model, vocab, *args, **kwargs)
-
-
-def test_generate_rejects_a_vocabulary_of_another_size(trained):
-    model, vocab, *_ = trained
-    small = CharVocab.from_text("abcdefgh :\n")
-    with pytest.raises(ValueError, match=f"{len(vocab)}.*{len(small)} characters"):
-        generate(model, small, "abc")
 
 
 # ============================================================================ bad input
@@ -363,6 +289,12 @@ BAD_INPUT = [
     case("generate-seed-not-int",
          using(lambda c: t(generate, c.shared.generator, c.shared.vocab, "ab", seed="abc")),
          ValueError, "seed='abc'"),
+    case("generate-seed-negative",
+         using(lambda c: t(generate, c.shared.generator, c.shared.vocab, "ab", seed=-1)),
+         ValueError, "seed=-1", ">= 0"),
+    case("generate-seed-too-large",
+         using(lambda c: t(generate, c.shared.generator, c.shared.vocab, "ab", seed=2**31)),
+         ValueError, "seed=2147483648", "<= 2147483647"),
     case("generate-model-vocab-size",
          using(lambda c: t(generate, c.shared.generator_9, c.shared.vocab, "ab")),
          ValueError, "9", "vocabulary has 8"),
@@ -391,6 +323,8 @@ BAD_INPUT = [
     case("sample-logits-top-k", t(sample_logits, [1.0, 2.0, 3.0], top_k=4), ValueError,
          "top_k=4", "3"),
     case("sample-logits-top-p", t(sample_logits, [1.0, 2.0], top_p=2), ValueError, "top_p=2"),
+    case("sample-logits-seed-negative", t(sample_logits, [1.0, 2.0], seed=-1), ValueError,
+         "seed=-1", ">= 0"),
 ]
 
 test_bad_input = bad_input_test(BAD_INPUT)

@@ -35,7 +35,7 @@ def logit_rows(min_vocab: int = 1, max_vocab: int = 12) -> st.SearchStrategy[np.
         lambda v: hnp.arrays(np.float32, v, elements=LOGIT))
 
 
-seeds = st.integers(0, 2**31 - 1)
+seeds = st.integers(0, 2**31 - 2)  # the largest seed is 2**31 - 1: `seed + 1` must fit
 DRAWS = 64  # each row is repeated: 64 draws per call
 
 

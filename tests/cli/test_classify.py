@@ -1,10 +1,205 @@
-"""Tests of rnnkit.cli.classify."""
+"""`rnnkit classify` end to end on a tiny .npz: training, --model, --resume, its input checks."""
 
 from __future__ import annotations
 
-import numpy as np
+import re
+from pathlib import Path
 
+import numpy as np
+import pytest
+
+from rnnkit.cli import build_parser, main
+from rnnkit.cli.classify import run
+from rnnkit.datasets import load_npz
 from tests._bad_input import CLI, bad_input_test, case, using
+from tests.test_datasets import tiny_npz
+
+
+def test_classify_defaults():
+    args = build_parser().parse_args(["classify"])
+    assert args.data is None and args.cell == "lstm" and args.units == 128
+    assert args.batch_size == 32 and args.out == Path("out")
+    assert args.handler is run
+
+
+ACCURACY = re.compile(r"validation accuracy: (\d\.\d{4}) \(majority class (\d\.\d{4})\)")
+
+
+class Interrupted(RuntimeError):
+    """Stands for a training killed mid-way (a real SIGKILL test is in test_training.py)."""
+
+
+def _no_training(*args, **kwargs):
+    raise AssertionError("model.fit was called, but --model must not train")
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """One tiny training run: (data, out, printed output)."""
+    import contextlib
+    import io
+
+    tmp = tmp_path_factory.mktemp("classify")
+    data = tiny_npz(tmp / "tiny.npz")
+    out = tmp / "out"
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        status = main(["classify", str(data), "--units", "8", "--epochs", "4",
+                       "--batch-size", "16", "--cell", "gru", "--out", str(out)])
+    assert status == 0
+    return data, out, buffer.getvalue()
+
+
+def test_classify_trains_on_an_npz_prints_accuracy_and_writes_a_bundle(trained):
+    from rnnkit.bundle import load_bundle
+
+    data, out, printed = trained
+    match = ACCURACY.search(printed)
+    assert match, printed
+    accuracy, majority = float(match[1]), float(match[2])
+    path = out / "classifier"
+    assert str(path) in printed
+    # only the bundle: no temporary folder, no backup left after a finished training
+    assert sorted(p.name for p in out.iterdir()) == ["classifier"]
+    assert sorted(p.name for p in path.iterdir()) == ["bundle.json", "model.keras"]
+    # the written model is the trained one: it reproduces the printed accuracy
+    bundle = load_bundle(path, job="classifier")
+    (_, _), (x_val, y_val) = load_npz(data)
+    reloaded = (bundle.model.predict(x_val, verbose=0).argmax(axis=1) == y_val).mean()
+    assert reloaded == pytest.approx(accuracy, abs=1e-4)
+    assert bundle.metadata["val_accuracy"] == pytest.approx(accuracy, abs=1e-4)
+    assert bundle.metadata["epochs"] == 4
+    assert accuracy > majority  # the classes are separable: training did something
+
+
+def test_model_option_evaluates_the_bundle_without_training(trained, tmp_path, capsys,
+                                                            monkeypatch):
+    import keras
+
+    data, out, printed = trained
+    monkeypatch.setattr(keras.Model, "fit", _no_training)
+    other = tmp_path / "other"
+    assert main(["classify", str(data), "--model", str(out / "classifier"),
+                 "--out", str(other)]) == 0
+    again = capsys.readouterr().out
+    assert "no training" in again
+    # the same accuracy, loss and majority line as the training run printed
+    line = next(x for x in printed.splitlines() if x.startswith("validation accuracy"))
+    assert line in again.splitlines()
+    assert not other.exists()  # evaluating writes nothing
+
+
+def test_model_option_refuses_resume_a_forecaster_and_mismatched_data(trained, tmp_path,
+                                                                      capsys, monkeypatch):
+    import keras
+
+    data, out, _ = trained
+    monkeypatch.setattr(keras.Model, "fit", _no_training)
+    bundle = str(out / "classifier")
+    assert main(["classify", str(data), "--model", bundle, "--resume"]) == 2
+    assert "--model and --resume cannot be combined" in capsys.readouterr().err
+    wide = tiny_npz(tmp_path / "wide.npz", x_train=np.zeros((4, 6, 3)), y_train=np.zeros(4),
+                    x_val=np.zeros((2, 6, 3)), y_val=np.zeros(2))
+    assert main(["classify", str(wide), "--model", bundle]) == 2
+    err = capsys.readouterr().err
+    assert "(6, 2)" in err and "(6, 3)" in err, err
+    assert main(["classify", str(data), "--model", str(tmp_path / "nowhere")]) == 2
+    assert "nowhere" in capsys.readouterr().err
+
+
+def _interrupt_after(epochs: int):
+    """Wrap rnnkit.training's callback factory so that training dies after `epochs` epochs."""
+    import keras
+
+    from rnnkit import training
+
+    original = training._make_callbacks
+
+    class Kill(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch + 1 == epochs:
+                raise Interrupted(f"killed after epoch {epoch + 1}")
+
+    def wrapped(**kwargs):
+        return [*original(**kwargs), Kill()]  # after BackupAndRestore has saved the epoch
+
+    return wrapped
+
+
+def test_an_interrupted_training_needs_resume_then_continues(tmp_path, capsys, monkeypatch):
+    from rnnkit import training
+    from rnnkit.bundle import load_bundle
+
+    data = tiny_npz(tmp_path / "tiny.npz", n_train=32, n_val=16)
+    out = tmp_path / "out"
+    command = ["classify", str(data), "--units", "4", "--epochs", "3", "--batch-size", "16",
+               "--patience", "10", "--out", str(out)]
+    with monkeypatch.context() as patch:
+        patch.setattr(training, "_make_callbacks", _interrupt_after(2))
+        with pytest.raises(Interrupted):
+            main(command)
+    assert training.has_backup(out / "backup")
+    capsys.readouterr()
+    # a leftover backup without --resume: refused before any training, pointing at --resume
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    assert "--resume" in err and "backup" in err, err
+    assert not (out / "classifier").exists()
+    # resuming with another architecture: a plain message, and the backup is kept
+    assert main([*command, "--resume", "--units", "5"]) == 2
+    err = capsys.readouterr().err
+    assert "does not fit this model" in err and "--units" in err, err
+    assert training.has_backup(out / "backup")
+    # --resume runs only the missing third epoch, then writes the bundle and drops the backup
+    assert main([*command, "--resume"]) == 0
+    captured = capsys.readouterr()
+    assert "resuming" in captured.err
+    assert "Epoch 3/3" in captured.out and "Epoch 1/3" not in captured.out
+    assert not (out / "backup").exists()
+    assert load_bundle(out / "classifier").metadata["epochs"] == 3
+
+
+@pytest.mark.parametrize("missing", ["x_train", "y_train", "x_val", "y_val"])
+def test_a_missing_npz_key_is_a_one_line_error(tmp_path, missing, capsys):
+    path = tmp_path / "data.npz"
+    tiny_npz(path)
+    with np.load(path) as npz:
+        arrays = {k: npz[k] for k in npz.files if k != missing}
+    np.savez(path, **arrays)
+    # the command turns it into a one-line error and exit status 2, no traceback
+    assert main(["classify", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("rnnkit classify: error:") and missing in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_file_that_is_not_npz_is_named_as_the_data_argument(tmp_path, capsys):
+    text = tmp_path / "data.csv"
+    text.write_text("1,2\n")
+    assert main(["classify", str(text)]) == 2
+    assert re.search(r"data=.*data\.csv.*numpy\.savez", capsys.readouterr().err)
+
+
+@pytest.mark.parametrize(
+    "option,value,named",
+    [("--units", "0", "units=0"),  # --epochs 0 and --cell: the BAD_INPUT rows pin them
+     ("--layers", "0", "layers=0"), ("--dropout", "1.5", "dropout=1.5"),
+     ("--batch-size", "0", "--batch-size=0"),
+     ("--patience", "-1", "--patience=-1"), ("--seed", "-3", "--seed=-3")],
+)
+def test_bad_options_exit_2_with_the_argument_named(tmp_path, capsys, monkeypatch, option,
+                                                    value, named):
+    import keras
+
+    monkeypatch.setattr(keras.Model, "fit", _no_training)  # refused before training
+    data = tiny_npz(tmp_path / "tiny.npz", n_train=8, n_val=4)
+    out = tmp_path / "out"
+    assert main(["classify", str(data), option, value, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert named in err, err
+    assert not (out / "classifier").exists()
+
 
 # ============================================================================ bad input
 # Rows of the bad-input table for this area (see tests/_bad_input.py for the runner).

@@ -1,8 +1,174 @@
-"""Tests of rnnkit.cli.forecast."""
+"""`rnnkit forecast` run in-process: it trains, prints the evaluation table, writes its files."""
 
 from __future__ import annotations
 
+import pandas as pd
+import pytest
+
+from rnnkit.cli import main
 from tests._bad_input import CLI, bad_input_test, case, dated, using
+
+
+def _no_training(*args, **kwargs):
+    raise AssertionError("model.fit was called, but this run must not train")
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("forecast")
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        status = main(["forecast", "--epochs", "3", "--units", "4", "--out", str(out)])
+    return status, buffer.getvalue(), out
+
+
+def test_default_run_prints_the_evaluation_table(default_run):
+    status, printed, _ = default_run
+    assert status == 0
+    assert "airpassengers.xlsx" in printed
+    table = [line for line in printed.splitlines()
+             if line.split()[:1] in (["model"], ["naive"], ["seasonal"])]
+    assert len(table) == 3
+    assert all(name in printed for name in ("MAE", "RMSE", "MAPE", "sMAPE", "MASE"))
+
+
+def test_default_run_writes_plots_and_predictions(default_run, data_dir):
+    _, _, out = default_run
+    for name in ("forecast.png", "history.png"):  # history.png: this run trained
+        data = (out / name).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    rows = pd.read_csv(out / "predictions.csv", parse_dates=["month"], index_col="month")
+    assert list(rows.columns) == ["part", "actual", "predicted"]
+    assert rows["part"].unique().tolist() == ["train", "val", "test", "forecast"]
+    known = rows[rows["part"] != "forecast"]
+    source = pd.read_csv(data_dir / "series" / "airpassengers.csv", parse_dates=["month"],
+                         index_col="month")["passengers"]
+    assert (known["actual"] == source.loc[known.index]).all()
+    assert known.index.is_monotonic_increasing and known.index[-1] == pd.Timestamp("1960-12-01")
+    assert len(rows[rows["part"] == "test"]) == 21
+    future = rows[rows["part"] == "forecast"]
+    assert list(future.index) == list(pd.date_range("1961-01-01", periods=12, freq="MS"))
+    assert future["actual"].isna().all() and (future["predicted"] > 0).all()
+
+
+def test_forecast_on_a_csv_with_missing_values(tmp_path, data_dir, capsys):
+    out = tmp_path / "co2"
+    status = main(["forecast", str(data_dir / "series" / "co2_weekly.csv"), "--missing",
+                   "interpolate", "--window", "8", "--output-steps", "2", "--epochs", "1",
+                   "--units", "2", "--steps", "4", "--out", str(out)])
+    assert status == 0
+    rows = pd.read_csv(out / "predictions.csv", parse_dates=["week"], index_col="week")
+    future = rows[rows["part"] == "forecast"]
+    assert list(future.index) == list(pd.date_range("2002-01-05", periods=4, freq="W-SAT"))
+    assert "seasonal naive" in capsys.readouterr().out
+
+
+def test_bad_input_exits_with_a_message(tmp_path, data_dir, capsys):
+    assert main(["forecast", str(tmp_path / "none.xlsx"), "--out", str(tmp_path)]) == 2
+    assert "none.xlsx' does not exist" in capsys.readouterr().err
+    assert main(["forecast", str(data_dir / "series" / "co2_weekly.csv"), "--out",
+                 str(tmp_path)]) == 2
+    assert "missing='interpolate'" in capsys.readouterr().err
+    assert main(["forecast", str(data_dir / "series" / "seattle_weather.csv"), "--out",
+                 str(tmp_path)]) == 2
+    assert "choose one with --target" in capsys.readouterr().err
+    assert main(["forecast", "--window", "200", "--out", str(tmp_path)]) == 2
+    assert "window=200" in capsys.readouterr().err
+    assert not (tmp_path / "predictions.csv").exists()
+
+
+def test_default_run_writes_a_bundle_that_reproduces_the_predictions(default_run):
+    from rnnkit.bundle import load_bundle
+
+    _, printed, out = default_run
+    assert f"bundle written to {out / 'forecaster'}" in printed
+    assert not (out / "backup").exists()  # a finished training leaves no backup
+    bundle = load_bundle(out / "forecaster", job="forecaster")
+    assert bundle.windows.targets == ["passengers"] and bundle.windows.window == 24
+    assert bundle.metadata["epochs"] == 3
+    rows = pd.read_csv(out / "predictions.csv", parse_dates=["month"], index_col="month")
+    test = bundle.windows.predict(bundle.model, "test")
+    written = rows[rows["part"] == "test"]
+    assert list(written.index) == list(test.index)
+    assert written["predicted"].to_numpy() == pytest.approx(test["predicted"].to_numpy(),
+                                                           rel=1e-9)
+
+
+def test_model_option_forecasts_without_training(default_run, data_dir, tmp_path, capsys,
+                                                 monkeypatch):
+    import keras
+
+    _, printed, out = default_run
+    monkeypatch.setattr(keras.Model, "fit", _no_training)
+    again = tmp_path / "again"
+    assert main(["forecast", "--model", str(out / "forecaster"), "--out", str(again)]) == 0
+    shown = capsys.readouterr().out
+    assert "no training" in shown and "no history.png" in shown
+    assert sorted(p.name for p in again.iterdir()) == ["forecast.png", "predictions.csv"]
+    # the same evaluation table and the same predictions as the run that trained the model
+    table = [line for line in printed.splitlines() if line.startswith(("model ", "naive "))]
+    assert len(table) == 2 and all(line in shown.splitlines() for line in table)
+    assert (again / "predictions.csv").read_bytes() == (out / "predictions.csv").read_bytes()
+    # a FILE is read with the bundle's settings and scaled with its SAVED scaler: the CSV
+    # copy of the sample gives the same predictions as the Excel file it was trained on
+    from_csv = tmp_path / "csv"
+    assert main(["forecast", str(data_dir / "series" / "airpassengers.csv"), "--model",
+                 str(out / "forecaster"), "--out", str(from_csv)]) == 0
+    first = pd.read_csv(out / "predictions.csv", index_col=0)
+    second = pd.read_csv(from_csv / "predictions.csv", index_col=0)
+    pd.testing.assert_frame_equal(first, second, rtol=1e-6)
+
+
+def test_model_option_errors(default_run, tmp_path, capsys, monkeypatch):
+    import keras
+
+    _, _, out = default_run
+    monkeypatch.setattr(keras.Model, "fit", _no_training)
+    bundle = str(out / "forecaster")
+    assert main(["forecast", "--model", bundle, "--resume"]) == 2
+    assert "--model and --resume cannot be combined" in capsys.readouterr().err
+    assert main(["forecast", "--model", str(tmp_path / "nowhere")]) == 2
+    assert "nowhere" in capsys.readouterr().err
+    assert main(["classify", "--model", bundle]) == 2  # a forecaster is not a classifier
+    assert "not a classifier" in capsys.readouterr().err
+
+
+def test_a_leftover_backup_is_refused_without_resume(tmp_path, data_dir, capsys, monkeypatch):
+    import keras
+
+    monkeypatch.setattr(keras.Model, "fit", _no_training)
+    out = tmp_path / "out"
+    (out / "backup").mkdir(parents=True)
+    (out / "backup" / "training_metadata.json").write_text('{"epoch": 4}')
+    assert main(["forecast", str(data_dir / "series" / "airpassengers.csv"), "--target",
+                 "passengers", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "--resume" in err and str(out / "backup") in err, err
+    assert sorted(p.name for p in out.iterdir()) == ["backup"]  # nothing written
+
+
+@pytest.mark.parametrize(
+    "option,value,named",
+    [("--epochs", "0", "--epochs=0"), ("--steps", "0", "--steps=0"),
+     ("--patience", "-1", "--patience=-1"), ("--window", "0", "--window=0"),
+     ("--output-steps", "0", "--output-steps=0"), ("--batch-size", "0", "--batch-size=0"),
+     ("--units", "0", "--units=0"), ("--learning-rate", "0", "--learning-rate=0.0")],
+)
+def test_bad_numbers_are_refused_before_reading_or_training(tmp_path, capsys, monkeypatch,
+                                                            option, value, named):
+    import keras
+
+    monkeypatch.setattr(keras.Model, "fit", _no_training)
+    # the file does not even exist: options are checked first
+    assert main(["forecast", str(tmp_path / "later.csv"), option, value, "--out",
+                 str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert named in err and "later.csv" not in err, err
+    assert not (tmp_path / "out").exists()
+
 
 # ============================================================================ bad input
 # Rows of the bad-input table for this area (see tests/_bad_input.py for the runner).

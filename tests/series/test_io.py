@@ -1,10 +1,15 @@
-"""Tests of rnnkit.series.io."""
+"""Tests of rnnkit.series.io (`read_series`), with its engines and cell parsing."""
 
 from __future__ import annotations
 
-import pandas as pd
+import sys
 
-from rnnkit.series import read_series
+import numpy as np
+import pandas as pd
+import pytest
+
+from rnnkit.series import SeriesWindows, engines, read_series
+from rnnkit.series.parsing import blank, is_datelike, row_number, to_numbers
 from tests._bad_input import (
     bad_input_test,
     case,
@@ -45,7 +50,7 @@ BAD_INPUT = [
          ValueError, "sheet='profit'", "'sales'", "'costs'"),
     case("read-sheet-index-out-of-range",
          using(lambda c: t(read_series, c.xlsx({"sales": dated()}), sheet=3)),
-         ValueError, "sheet=3", "'sales'"),
+         ValueError, "sheet=3", "'sales'", "1 sheet(s)"),
     case("read-sheet-of-a-csv", using(lambda c: t(read_series, c.csv(dated()), sheet="x")),
          ValueError, "sheet='x'", ".csv"),
     case("read-column-not-found",
@@ -84,11 +89,11 @@ BAD_INPUT = [
          ValueError, "missing='fill'", "'interpolate'"),
     case("read-duplicate-dates",
          using(lambda c: t(read_series, c.csv(duplicate_dates()), date_column="month")),
-         ValueError, "duplicate", "2000-03-01"),
+         ValueError, "duplicate", "2000-03-01", "(row 4)", "(row 5)"),
     case("read-unsorted-dates",
          using(lambda c: t(read_series, c.csv(unsorted_dates()), date_column="month",
                            sort=False)),
-         ValueError, "'month'", "increasing order", "2000-03-01"),
+         ValueError, "'month'", "increasing order", "2000-03-01", "row 5"),
     case("read-sort-not-bool", using(lambda c: t(read_series, c.csv(dated()), sort="no")),
          ValueError, "sort='no'", "True or False"),
     case("read-not-a-date",
@@ -101,3 +106,145 @@ BAD_INPUT = [
 ]
 
 test_bad_input = bad_input_test(BAD_INPUT)
+
+
+# ============================================================================ reading
+
+def test_read_excel_and_csv_agree(data_dir):
+    xlsx = read_series(data_dir / "series" / "airpassengers.xlsx", date_column="month")
+    csv = read_series(data_dir / "series" / "airpassengers.csv", date_column="auto")
+    pd.testing.assert_frame_equal(xlsx, csv)
+    assert xlsx.index.name == "month" and len(xlsx) == 144
+    assert xlsx["passengers"].iloc[0] == 112
+    plain = read_series(data_dir / "series" / "airpassengers.csv")
+    assert isinstance(plain.index, pd.RangeIndex) and "passengers" in plain.columns
+
+
+def test_openpyxl_fallback_when_calamine_is_missing(data_dir, monkeypatch):
+    assert engines.excel_engine() == "calamine"
+    calamine = read_series(data_dir / "series" / "co2_weekly.xlsx", date_column="week",
+                           missing="drop")
+    monkeypatch.setitem(sys.modules, "python_calamine", None)
+    assert engines.excel_engine() == "openpyxl"
+    fallback = read_series(data_dir / "series" / "co2_weekly.xlsx", date_column="week",
+                           missing="drop")
+    pd.testing.assert_frame_equal(calamine, fallback)
+
+
+def test_default_columns_skip_text_and_tsv_txt_read(data_dir, tmp_path):
+    df = read_series(data_dir / "series" / "seattle_weather.csv", date_column="auto")
+    assert list(df.columns) == ["precipitation", "temp_max", "temp_min", "wind"]
+    assert df.index.name == "date"
+    source = pd.read_csv(data_dir / "series" / "airpassengers.csv")
+    source.to_csv(tmp_path / "a.tsv", sep="\t", index=False)
+    source.to_csv(tmp_path / "a.txt", sep=";", index=False)
+    for name in ("a.tsv", "a.txt"):
+        got = read_series(tmp_path / name, date_column="month", columns="passengers")
+        assert got["passengers"].tolist() == source["passengers"].tolist()
+
+
+def test_columns_may_be_any_iterable_of_names(data_dir):
+    path = data_dir / "series" / "seattle_weather.csv"
+    wanted = pd.Index(["wind", "temp_max"])
+    for columns in (wanted, tuple(wanted), (c for c in wanted)):
+        df = read_series(path, date_column="date", columns=columns)
+        assert list(df.columns) == ["wind", "temp_max"]
+
+
+def make_workbook(path, sheets: dict[str, list[list]]):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_sheet_by_name_and_index(tmp_path):
+    path = make_workbook(tmp_path / "two.xlsx", {
+        "notes": [["note"], ["hello"]],
+        "data": [["day", "sales"], ["2020-01-01", 3], ["2020-01-02", 5], ["2020-01-03", 4]],
+    })
+    by_name = read_series(path, sheet="data", date_column="day")
+    by_index = read_series(path, sheet=1, date_column="auto")
+    pd.testing.assert_frame_equal(by_name, by_index)
+    assert by_name["sales"].tolist() == [3, 5, 4]
+
+
+@pytest.mark.parametrize("missing", ["error", "interpolate", "drop"])
+def test_missing_values_on_co2_weekly(data_dir, missing):
+    path = data_dir / "series" / "co2_weekly.xlsx"
+    if missing == "error":
+        with pytest.raises(ValueError, match=r"59 missing value.*co2_ppm.*1958-05-10.*"
+                                             r"missing='interpolate'.*missing='drop'"):
+            read_series(path, date_column="week", missing=missing)
+        return
+    df = read_series(path, date_column="week", missing=missing)
+    raw = pd.read_csv(data_dir / "series" / "co2_weekly.csv", parse_dates=["week"],
+                      index_col="week")["co2_ppm"]
+    holes = raw.index[raw.isna()]
+    assert len(holes) == 59 and not df["co2_ppm"].isna().any()
+    if missing == "drop":
+        assert len(df) == 2284 - 59 and not df.index.isin(holes).any()
+        np.testing.assert_array_equal(df["co2_ppm"].to_numpy(), raw.dropna().to_numpy())
+    else:
+        assert len(df) == 2284
+        hole = pd.Timestamp("1958-05-10")
+        before, after = raw.loc[:hole].dropna().iloc[-1], raw.loc[hole:].dropna().iloc[0]
+        assert min(before, after) <= df.loc[hole, "co2_ppm"] <= max(before, after)
+        kept = raw.notna()
+        np.testing.assert_array_equal(df["co2_ppm"].to_numpy()[kept.to_numpy()],
+                                      raw[kept].to_numpy())
+    w = SeriesWindows(df, window=52)
+    assert w.frequency is not None and w.evaluate.__doc__
+
+
+def write_csv(tmp_path, text: str, name: str = "s.csv"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_non_numeric_cell_of_a_workbook_names_its_sheet_and_row(tmp_path):
+    xlsx = make_workbook(tmp_path / "bad.xlsx", {"Data": [["x", "y"], [1, 2], [2, "oops"],
+                                                         [3, 4], [4, 5]]})
+    with pytest.raises(ValueError, match=r"column 'y' of .*bad\.xlsx' \(sheet 'Data'\): row 3 "
+                                         r"holds 'oops'"):
+        read_series(xlsx)
+
+
+def test_all_empty_column_is_refused_when_named_too(tmp_path):
+    path = write_csv(tmp_path, "day,sales,returns\n2020-01-01,3,\n2020-01-02,4,\n")
+    with pytest.raises(ValueError, match=r"column 'returns' .* is empty"):
+        read_series(path, date_column="day", columns=["returns"])
+
+
+def test_unsorted_dates_are_sorted_by_default(tmp_path):
+    unsorted = write_csv(tmp_path, "day,v\n2020-01-02,1\n2020-01-01,2\n2020-01-03,3\n", "u.csv")
+    assert read_series(unsorted, date_column="day")["v"].tolist() == [2, 1, 3]
+
+
+def test_blank_rows_are_skipped_and_rows_are_counted_as_in_the_file(tmp_path):
+    path = write_csv(tmp_path, "day,v\n2020-01-01,1\n,\n2020-01-02,2\n2020-01-03,x\n")
+    with pytest.raises(ValueError, match=r"row 5 holds 'x'"):  # the blank row 3 still counts
+        read_series(path, date_column="day")
+    ok = write_csv(tmp_path, "day,v\n2020-01-01,1\n , \n2020-01-02,2\n\n", "ok.csv")
+    assert read_series(ok, date_column="day")["v"].tolist() == [1, 2]
+
+
+# ============================================================================ cell parsing
+
+def test_cells_blank_numbers_and_dates():
+    cells = pd.Series(["1", " 2.5 ", "", None, "n/a"], dtype=object)
+    assert blank(cells).tolist() == [False, False, True, True, False]
+    numbers, bad = to_numbers(cells)
+    np.testing.assert_array_equal(numbers.to_numpy(), [1.0, 2.5, np.nan, np.nan, np.nan])
+    assert bad.tolist() == [False, False, False, False, True]
+    assert is_datelike(pd.Series(["2020-01-01", "1 March 2021"]))
+    assert not is_datelike(pd.Series(["1999", "2000"]))  # numbers are values, not dates
+    assert not is_datelike(pd.Series([None, ""], dtype=object))
+    assert row_number(0) == 2  # the header is row 1

@@ -1,0 +1,283 @@
+"""What the three commands share: options, their checks, training, seeding and reports.
+
+Each command (`classify`, `forecast`, `generate`) describes itself as a
+:class:`Command` and adds the shared options with its own defaults through
+:func:`add_common_options`. The checks here speak the command line's words:
+a message names the flag (`--epochs=0 ...`), not the library argument.
+
+Nothing here imports TensorFlow or Keras at import time: the parser (and so
+`rnnkit --help`) stays instant; the training helpers import them when called.
+
+Example:
+>>> import argparse
+>>> parser = argparse.ArgumentParser()
+>>> add_common_options(parser, units=16, epochs=100, patience=15)
+>>> args = parser.parse_args(["--epochs", "0"])
+>>> check_common_options(args)
+Traceback (most recent call last):
+...
+ValueError: --epochs=0 is too small: it must be an integer >= 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rnnkit._checks import check_int, check_positive_float, check_seed
+
+__all__ = ["Command", "add_common_options", "check_common_options", "for_option",
+           "check_learning_rate", "backup_folder", "seed_everything", "train", "epochs_run",
+           "loaded_line", "report_bundle", "write_figure", "progress_verbosity"]
+
+#: The integer options of every command and their smallest allowed value.
+COMMON_MINIMUMS = {"--epochs": 1, "--batch-size": 1, "--units": 1, "--layers": 1,
+                   "--patience": 0}
+
+
+@dataclass(frozen=True)
+class Command:
+    """One sub-command: its name and help, how it adds its options, and what runs it.
+
+    Attributes:
+        name: the sub-command, e.g. `"classify"`.
+        help: the one line shown by `rnnkit --help`.
+        description: the paragraph shown by `rnnkit NAME --help`.
+        add_options: adds the command's options to its parser.
+        run: the handler: takes the parsed arguments, returns the exit status.
+
+    Example:
+    >>> Command("hello", "say hello", "Say hello.", lambda parser: None, lambda args: 0).name
+    'hello'
+    """
+
+    name: str
+    help: str
+    description: str
+    add_options: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def progress_verbosity() -> int:
+    """Keras `verbose`: a progress bar on a terminal, one line per epoch otherwise.
+
+    Example:
+    >>> progress_verbosity() in (1, 2)
+    True
+    """
+    return 1 if sys.stdout.isatty() else 2
+
+
+def add_common_options(parser: argparse.ArgumentParser, *, units: int, epochs: int,
+                       patience: int = 10, batch_size: int = 32, cell: str = "lstm",
+                       model_help: str | None = None) -> None:
+    """Add the options every command has, with the command's own defaults.
+
+    Args:
+        parser: the command's parser.
+        units: default of `--units`.
+        epochs: default of `--epochs`.
+        patience: default of `--patience`.
+        batch_size: default of `--batch-size`.
+        cell: default of `--cell`.
+        model_help: the help of `--model BUNDLE_DIR` (use a saved bundle
+            instead of training); `None` adds no `--model`.
+
+    Example:
+    >>> parser = argparse.ArgumentParser()
+    >>> add_common_options(parser, units=256, epochs=3, batch_size=64)
+    >>> parser.parse_args([]).batch_size
+    64
+    """
+    parser.add_argument("--cell", default=cell, help=f"lstm, gru or rnn (default {cell})")
+    parser.add_argument("--units", type=int, default=units,
+                        help=f"units per recurrent layer (default {units})")
+    parser.add_argument("--layers", type=int, default=1, help="stacked recurrent layers")
+    parser.add_argument("--epochs", type=int, default=epochs,
+                        help=f"most training epochs (default {epochs})")
+    parser.add_argument("--batch-size", type=int, default=batch_size,
+                        help=f"batch size (default {batch_size})")
+    parser.add_argument("--patience", type=int, default=patience,
+                        help="early stopping: epochs without a better validation loss before "
+                             f"training stops; the best epoch's weights are kept (default "
+                             f"{patience})")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue a training that was killed mid-way, from the backup in "
+                             "OUT/backup (without --resume, a leftover backup is an error)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--out", type=Path, default=Path("out"),
+                        help="output folder (default out/)")
+    if model_help is not None:
+        parser.add_argument("--model", type=Path, default=None, metavar="BUNDLE_DIR",
+                            help=model_help)
+
+
+def _dest(option: str) -> str:
+    """The attribute argparse stores an option in: `--batch-size` → `batch_size`."""
+    return option.lstrip("-").replace("-", "_")
+
+
+def check_common_options(args: argparse.Namespace,
+                         minimums: Mapping[str, int] | None = None) -> None:
+    """Refuse a bad numeric option before anything is read or trained, naming the flag.
+
+    Args:
+        args: the parsed arguments.
+        minimums: the command's own integer options and their smallest value,
+            e.g. `{"--window": 1}`; an option left at `None` is skipped.
+
+    Raises:
+        ValueError: naming the flag and its value, e.g. `--patience=-1 is too
+            small: ...`; or when `--model` and `--resume` are combined.
+
+    Example:
+    >>> check_common_options(argparse.Namespace(seed=-3))
+    Traceback (most recent call last):
+    ...
+    ValueError: --seed=-3 is too small: it must be an integer >= 0.
+    """
+    for option, minimum in {**COMMON_MINIMUMS, **(minimums or {})}.items():
+        value = getattr(args, _dest(option), None)
+        if value is not None:
+            check_int(option, value, minimum=minimum)
+    check_seed("--seed", getattr(args, "seed", None))
+    if getattr(args, "model", None) is not None and getattr(args, "resume", False):
+        raise ValueError("--model and --resume cannot be combined: --model uses a saved bundle "
+                         "without training, --resume continues an interrupted training.")
+
+
+def for_option(option: str, check: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run a library check, putting the command-line flag in front of its `ValueError`.
+
+    Example:
+    >>> from rnnkit._checks import check_top_p
+    >>> for_option("--top-p", check_top_p, "top_p", 1.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: --top-p: top_p=1.5 is outside (0.0, 1.0].
+    """
+    try:
+        return check(*args, **kwargs)
+    except ValueError as exc:
+        raise ValueError(f"{option}: {exc}") from None
+
+
+def check_learning_rate(args: argparse.Namespace) -> float:
+    """`--learning-rate`, which must be a number > 0.
+
+    Example:
+    >>> check_learning_rate(argparse.Namespace(learning_rate=0.01))
+    0.01
+    """
+    return check_positive_float("--learning-rate", args.learning_rate)
+
+
+def backup_folder(args: argparse.Namespace) -> Path:
+    """`OUT/backup`, checked before any data is read (a leftover backup needs `--resume`).
+
+    Example:
+    >>> backup_folder(argparse.Namespace(out=Path("out"), resume=False))  # doctest: +SKIP
+    PosixPath('out/backup')
+    """
+    from rnnkit.training import check_backup
+
+    return Path(check_backup(args.out / "backup", resume=bool(getattr(args, "resume", False))))
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and the Keras backend before a model is built.
+
+    Example:
+    >>> seed_everything(0)  # doctest: +SKIP
+    """
+    from rnnkit._backend import keras
+
+    keras.utils.set_random_seed(seed)
+
+
+def train(args: argparse.Namespace, model: Any, *data: Any, backup: Path,
+          **fit_kwargs: Any) -> Any:
+    """`rnnkit.training.fit` with the common options: epochs, patience, backup, resume, seed.
+
+    Args:
+        args: the parsed arguments.
+        model: the compiled model.
+        *data: `x` (and `y`), as `rnnkit.training.fit` takes them.
+        backup: the backup folder, from :func:`backup_folder`.
+        **fit_kwargs: more arguments of `fit`, e.g. `validation_data`.
+
+    Returns:
+        The Keras `History`.
+
+    Example:
+    >>> import numpy as np
+    >>> parser = argparse.ArgumentParser()
+    >>> add_common_options(parser, units=8, epochs=2)
+    >>> args = parser.parse_args(["--out", "out"])
+    >>> from rnnkit.models import build_classifier  # doctest: +SKIP
+    >>> model = build_classifier((6, 2), 2, units=args.units)  # doctest: +SKIP
+    >>> x, y = np.zeros((8, 6, 2)), np.zeros(8, dtype="int32")
+    >>> history = train(args, model, x, y, backup=backup_folder(args))  # doctest: +SKIP
+    """
+    from rnnkit.training import fit
+
+    return fit(model, *data, epochs=args.epochs, patience=args.patience, backup_dir=backup,
+               resume=args.resume, seed=args.seed, verbose=progress_verbosity(), **fit_kwargs)
+
+
+def epochs_run(history: Any) -> int:
+    """How many epochs a training ran, counting those of a resumed run's first part.
+
+    Example:
+    >>> epochs_run(argparse.Namespace(epoch=[2, 3, 4]))
+    5
+    """
+    return history.epoch[-1] + 1 if history.epoch else 0
+
+
+def loaded_line(job: str, folder: Path, model: Any, detail: str = "") -> str:
+    """The line a command prints after loading a bundle with `--model`.
+
+    Example:
+    >>> class Model:
+    ...     def count_params(self):
+    ...         return 1234
+    >>> loaded_line("classifier", Path("out/classifier"), Model())
+    'Loaded the classifier bundle out/classifier (1,234 weights); no training.'
+    """
+    return (f"Loaded the {job} bundle {folder} ({model.count_params():,} weights{detail}); "
+            "no training.")
+
+
+def report_bundle(path: Path) -> None:
+    """Print where the bundle was written and how to reuse it.
+
+    Example:
+    >>> report_bundle(Path("out"))
+    bundle written to out (reuse it with --model out, or load it with rnnkit.load_bundle)
+    """
+    print(f"bundle written to {path} (reuse it with --model {path}, or load it with "
+          "rnnkit.load_bundle)")
+
+
+def write_figure(path: Path, figure: Any) -> None:
+    """Save a matplotlib figure as a PNG atomically, then close it.
+
+    Example:
+    >>> import tempfile
+    >>> import matplotlib.pyplot as plt
+    >>> figure, ax = plt.subplots()
+    >>> write_figure(Path(tempfile.mkdtemp()) / "empty.png", figure)
+    """
+    import matplotlib.pyplot as plt
+
+    from rnnkit._fs import atomic_write
+
+    try:
+        atomic_write(path, lambda p: figure.savefig(p, dpi=100, bbox_inches="tight"))
+    finally:
+        plt.close(figure)

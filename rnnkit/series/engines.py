@@ -1,0 +1,133 @@
+"""The readers behind `read_series`: Excel workbooks (calamine or openpyxl) and delimited text.
+
+:func:`read_table` returns the table as it is in the file (the header on the
+first row, every cell as read), and the sheet it came from. Everything a
+reader can refuse is turned into a `ValueError` naming the file and the fix:
+an empty or damaged file, an unknown sheet, text that is not UTF-8.
+
+Example:
+>>> table, sheet = read_table(Path("data/series/airpassengers.xlsx"))
+>>> sheet, list(table.columns)
+('airpassengers', ['month', 'passengers'])
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rnnkit._checks import check_choice
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+#: Every suffix `read_series` reads.
+SUFFIXES = EXCEL_SUFFIXES + TEXT_SUFFIXES
+
+
+def excel_engine() -> str:
+    """`"calamine"` when python-calamine is importable (about 7x faster), else `"openpyxl"`.
+
+    Example:
+    >>> excel_engine() in ("calamine", "openpyxl")
+    True
+    """
+    try:
+        import python_calamine  # noqa: F401
+    except ImportError:
+        return "openpyxl"
+    return "calamine"
+
+
+def read_table(path: Path, sheet: str | int | None = None, engine: str | None = None,
+               encoding: str | None = None) -> tuple[pd.DataFrame, str | None]:
+    """Read the table as it is in the file (header on the first row); return it and the sheet.
+
+    Args:
+        path: an existing file with one of :data:`SUFFIXES`.
+        sheet: Excel only: a sheet name or 0-based index; default the first.
+        engine: Excel only: `"calamine"` or `"openpyxl"`; default the fastest installed.
+        encoding: text only: the text encoding; default UTF-8.
+
+    Returns:
+        The raw table, and the sheet's name (`None` for a text file).
+    """
+    if path.stat().st_size == 0:
+        raise ValueError(f"path={str(path)!r} is empty (0 bytes): it holds no header row and "
+                         "no data. Check that the file was saved completely, or pass another "
+                         "file.")
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return _read_excel(path, sheet, engine, encoding)
+    if sheet is not None:
+        raise ValueError(f"sheet={sheet!r} was given but {str(path)!r} is a "
+                         f"{path.suffix.lower()} file, which has no sheets. Drop sheet=.")
+    return _read_text(path, encoding or "utf-8"), None
+
+
+def _unreadable_workbook(path: Path, exc: Exception) -> ValueError:
+    reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+    return ValueError(
+        f"path={str(path)!r} is not a readable Excel workbook ({reason}). The file may be "
+        "damaged, still being written, or another format renamed to .xlsx: open it in Excel "
+        "and save it again as .xlsx, or save the sheet as .csv.")
+
+
+def _read_excel(path: Path, sheet: str | int | None, engine: str | None,
+                encoding: str | None) -> tuple[pd.DataFrame, str]:
+    if encoding is not None:
+        raise ValueError(f"encoding={encoding!r} was given but {str(path)!r} is an Excel "
+                         "workbook, which has no text encoding. Drop encoding=.")
+    engine = check_choice("engine", engine or excel_engine(), ("calamine", "openpyxl"))
+    try:
+        book = pd.ExcelFile(path, engine=engine)
+    except ImportError:
+        raise
+    except Exception as exc:  # the reader's own error: zipfile, calamine, openpyxl, ...
+        raise _unreadable_workbook(path, exc) from exc
+    with book:
+        name = _pick_sheet(path, [str(n) for n in book.sheet_names], sheet)
+        try:
+            return book.parse(name, header=0), name
+        except Exception as exc:  # a damaged sheet inside a readable zip
+            raise _unreadable_workbook(path, exc) from exc
+
+
+def _pick_sheet(path: Path, names: list[str], sheet: str | int | None) -> str:
+    """The name of the sheet to read: the first, or the one named or numbered by `sheet`."""
+    if sheet is None:
+        return names[0]
+    if isinstance(sheet, (int, np.integer)) and not isinstance(sheet, bool):
+        if not -len(names) <= int(sheet) < len(names):
+            raise ValueError(
+                f"sheet={sheet!r} is out of range for {str(path)!r}, which has "
+                f"{len(names)} sheet(s): {names}. Pass a sheet index in "
+                f"0..{len(names) - 1} or a sheet name.")
+        return names[int(sheet)]
+    if isinstance(sheet, str):
+        if sheet not in names:
+            raise ValueError(
+                f"sheet={sheet!r} was not found in {str(path)!r}; its sheets are "
+                f"{names}. Pass one of these names, or a sheet index.")
+        return sheet
+    raise ValueError(f"sheet={sheet!r} must be a sheet name (str) or index (int).")
+
+
+def _read_text(path: Path, encoding: str) -> pd.DataFrame:
+    suffix = path.suffix.lower()
+    options: dict[str, Any] = {"sep": ","} if suffix == ".csv" else \
+        {"sep": "\t"} if suffix == ".tsv" else \
+        {"sep": None, "engine": "python"}  # .txt: comma, tab, semicolon or whitespace, sniffed
+    try:
+        return pd.read_csv(path, encoding=encoding, **options)
+    except UnicodeDecodeError as exc:
+        byte = exc.object[exc.start:exc.start + 1]
+        raise ValueError(
+            f"path={str(path)!r} is not valid {encoding!r} text: it holds the byte "
+            f"0x{byte.hex()}, which cannot be decoded. Re-save the file as UTF-8 (in Excel: "
+            "'CSV UTF-8'), or pass the encoding it was written in, e.g. encoding='latin-1' "
+            "or encoding='cp1252'.") from None
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"path={str(path)!r} is empty: it holds no header row and no data. "
+                         "Check that the file was saved completely.") from None

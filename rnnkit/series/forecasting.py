@@ -1,0 +1,246 @@
+"""Using a trained model on `SeriesWindows`: check it fits, predict, forecast, evaluate.
+
+`SeriesWindows.predict`, `.forecast` and `.evaluate` ARE the functions
+here (assigned in the class), which take the windows as their first
+argument; their documentation lives here:
+
+* :func:`check_model` — the model's input and output shapes against the windows';
+* :func:`one_step` — one-step-ahead predictions over a part, in original units;
+* :func:`predict` — the same as a DataFrame of `actual` and `predicted`;
+* :func:`forecast` — the recursive forecast of the steps after the data;
+* :func:`evaluate` — the errors of the model and of the naive baselines.
+
+Everything comes back in the series' own units (the windows' transforms are
+undone) and on its own time index. Rolling-origin backtests and prediction
+intervals belong here too.
+
+Example:
+>>> from rnnkit.series import SeriesWindows
+>>> w = SeriesWindows.from_file("data/series/airpassengers.xlsx", target="passengers",
+...                             date_column="month", window=24, log=True, difference=True)
+>>> from rnnkit.models import build_seq2seq  # doctest: +SKIP
+>>> model = build_seq2seq(w.input_shape, output_dim=w.output_dim,
+...                       output_steps=w.output_steps)  # doctest: +SKIP
+>>> check_model(w, model)  # doctest: +SKIP
+>>> evaluate(w, model, "test")  # the same as w.evaluate(model, "test")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rnnkit._checks import check_int, shape_fits
+from rnnkit.series.calendar import season_length
+from rnnkit.series.metrics import (
+    error_table,
+    naive_forecast,
+    naive_scale,
+    seasonal_naive_forecast,
+)
+
+__all__ = ["check_model", "one_step", "predict", "forecast", "evaluate"]
+
+
+def check_model(windows: Any, model: Any) -> None:
+    """Raise unless `model` takes these windows' inputs and outputs their targets.
+
+    Raises:
+        ValueError: naming both shapes and the `build_seq2seq` call that fits.
+    """
+    try:
+        in_shape, out_shape = tuple(model.input_shape), tuple(model.output_shape)
+    except (AttributeError, ValueError, TypeError):
+        raise ValueError("model must be a built Keras model with one input and one output, "
+                         "e.g. build_seq2seq(w.input_shape, output_dim=w.output_dim, "
+                         "output_steps=w.output_steps).") from None
+    fix = ("Build it with build_seq2seq(w.input_shape, output_dim=w.output_dim, "
+           f"output_steps=w.output_steps), i.e. ({windows.input_shape}, output_dim="
+           f"{windows.output_dim}, output_steps={windows.output_steps}).")
+    if not shape_fits(windows.input_shape, in_shape[1:]):
+        raise ValueError(f"the model takes inputs of shape {in_shape[1:]} per sample, but "
+                         f"these windows are {windows.input_shape}. {fix}")
+    steps = windows.window if windows.output_steps is None else windows.output_steps
+    if not shape_fits((steps, windows.output_dim), out_shape[1:]):
+        raise ValueError(f"the model outputs {out_shape[1:]} per sample, but these windows "
+                         f"need ({steps}, {windows.output_dim}) "
+                         f"(output_steps={windows.output_steps}). {fix}")
+
+
+def one_step(windows: Any, model: Any, split: str) -> tuple[np.ndarray, np.ndarray]:
+    """One-step-ahead predictions of every row of a part that has `window` rows before it.
+
+    Each prediction uses only the `window` actual rows before it (the first
+    output step of a horizon model).
+
+    Returns:
+        The frame rows predicted, and the predictions `(rows, targets)` in
+        original units.
+    """
+    check_model(windows, model)
+    lo, hi = windows.part_rows(split)
+    first = max(lo, windows.window)  # the first (transformed) row with a full window before it
+    if hi - first < 1:
+        windows._check_parts()
+    x = windows._input_windows()[first - windows.window: hi - windows.window]
+    out = np.asarray(model.predict(x, batch_size=max(windows.batch_size, 256), verbose=0))
+    step = out[:, -1, :] if windows.output_steps is None else out[:, 0, :]
+    rows = np.arange(first, hi) + windows._offset  # frame rows predicted
+    previous = windows._levels[rows - 1, : windows.output_dim] if windows.difference else None
+    return rows, windows._undo.inverse_transform(step, previous=previous)
+
+
+def predict(windows: Any, model: Any, split: str = "test") -> pd.DataFrame:
+    """One-step-ahead predictions over a part, in original units, indexed by time.
+
+    `SeriesWindows.predict(model, split)`. Each row's prediction uses only
+    the `window` actual values before it (the first output step of a horizon
+    model).
+
+    Args:
+        windows: the `SeriesWindows` (`self` of the method).
+        model: a model fitting these windows (see `build_seq2seq`).
+        split: `"train"`, `"val"` or `"test"`.
+
+    Returns:
+        A `DataFrame` with columns `actual` (the data's own values) and
+        `predicted`; with several targets, the columns are
+        `("actual"|"predicted", target)`.
+
+    Example:
+    >>> from rnnkit.series import SeriesWindows
+    >>> w = SeriesWindows.from_file("data/series/airpassengers.xlsx", target="passengers",
+    ...                             date_column="month", window=24, log=True, difference=True)
+    >>> from rnnkit.models import build_seq2seq  # doctest: +SKIP
+    >>> model = build_seq2seq(w.input_shape, output_dim=w.output_dim)  # doctest: +SKIP
+    >>> model.fit(w.train, validation_data=w.val, epochs=50, verbose=0)  # doctest: +SKIP
+    >>> w.predict(model, "test").head()  # doctest: +SKIP
+    """
+    rows, predicted = one_step(windows, model, split)
+    frame, targets = windows.frame, windows.targets
+    actual = frame.iloc[rows, : len(targets)]
+    if len(targets) == 1:
+        return pd.DataFrame({"actual": actual.iloc[:, 0].to_numpy(),
+                             "predicted": predicted[:, 0]}, index=actual.index)
+    return pd.concat({"actual": pd.DataFrame(actual.to_numpy(), index=actual.index,
+                                             columns=targets),
+                      "predicted": pd.DataFrame(predicted, index=actual.index,
+                                                columns=targets)}, axis=1)
+
+
+def forecast(windows: Any, model: Any, steps: int) -> pd.Series | pd.DataFrame:
+    """Forecast the `steps` values after the end of the data, in original units.
+
+    `SeriesWindows.forecast(model, steps)`. A many-to-many model predicts one
+    step at a time and reads its own prediction back as the next input; a
+    horizon model predicts `output_steps` at a time (and feeds them back for
+    longer forecasts).
+
+    Args:
+        windows: the `SeriesWindows` (`self` of the method).
+        model: a trained model fitting these windows.
+        steps: how many steps to forecast (≥ 1).
+
+    Returns:
+        A `pandas.Series` (one target) or `DataFrame` (several), indexed by
+        the dates that continue the data at its frequency.
+
+    Raises:
+        ValueError: if forecasting further than one model call needs future
+            values of `features`, which the data does not have.
+
+    Example:
+    >>> from rnnkit.series import SeriesWindows, read_series
+    >>> df = read_series("data/series/airpassengers.csv", date_column="month")
+    >>> w = SeriesWindows(df, window=24, output_steps=6, log=True)
+    >>> from rnnkit.models import build_seq2seq  # doctest: +SKIP
+    >>> model = build_seq2seq(w.input_shape, output_dim=1, output_steps=6)  # doctest: +SKIP
+    >>> model.fit(w.train, epochs=50, verbose=0)  # doctest: +SKIP
+    >>> w.forecast(model, steps=12)  # two calls of 6 steps: 1961-01 .. 1961-12  # doctest: +SKIP
+    """
+    steps = check_int("steps", steps)
+    check_model(windows, model)
+    per_call = windows.output_steps or 1
+    if windows.features and steps > per_call:
+        raise ValueError(
+            f"steps={steps} needs {steps - per_call} future value(s) of the feature column(s) "
+            f"{windows.features}, which the data does not have. Forecast at most {per_call} "
+            "step(s), or build the windows without features.")
+    inputs, window = windows._inputs, windows.window
+    if len(inputs) < window:
+        raise ValueError(
+            f"forecast needs the last window={window} rows, but the data has "
+            f"{len(inputs)}{' after difference=True' if windows.difference else ''}. "
+            "Pass a longer series.")
+    history = inputs[-window:].copy()
+    made: list[np.ndarray] = []
+    count = 0
+    while count < steps:
+        out = np.asarray(model.predict_on_batch(history[None]), dtype="float32")[0]
+        new = out[-1:] if windows.output_steps is None else out
+        made.append(new)
+        count += len(new)
+        if count < steps:  # the model reads its own predictions back as the next inputs
+            history = np.concatenate([history, new], axis=0)[-window:]
+    targets = windows.targets
+    values = windows.inverse_transform(np.concatenate(made, axis=0)[:steps],
+                                       anchor=windows.frame.iloc[-1, : len(targets)])
+    index = windows.future_index(steps)
+    if len(targets) == 1:
+        return pd.Series(values if values.ndim == 1 else values[:, 0], index=index,
+                         name=targets[0])
+    return pd.DataFrame(values, index=index, columns=targets)
+
+
+def evaluate(windows: Any, model: Any, split: str = "test",
+             season: int | None = None) -> pd.DataFrame:
+    """Error of the model's one-step predictions against naive baselines, in original units.
+
+    `SeriesWindows.evaluate(model, split, season)`. Rows: `model`, `naive`
+    (the previous value) and `seasonal naive` (the value one season back;
+    left out when no season is known). Columns: MAE, RMSE, MAPE (%), sMAPE
+    (%), MASE (MAE divided by the in-sample MAE of the naive forecast on the
+    training part). A model that does not beat `naive` has learnt nothing
+    useful.
+
+    Args:
+        windows: the `SeriesWindows` (`self` of the method).
+        model: a trained model fitting these windows.
+        split: `"train"`, `"val"` or `"test"`.
+        season: the season length; default inferred from the index
+            frequency (monthly 12, weekly 52, daily 7, quarterly 4, hourly 24).
+
+    Returns:
+        A `DataFrame` indexed by method (and by target when there are
+        several).
+
+    Example:
+    >>> import keras  # doctest: +SKIP
+    >>> from rnnkit.series import SeriesWindows, read_series
+    >>> df = read_series("data/series/co2_weekly.csv", date_column="week", missing="drop")
+    >>> w = SeriesWindows(df, window=52, difference=True)
+    >>> model = keras.Sequential([keras.Input(w.input_shape),
+    ...                           keras.layers.GRU(16, return_sequences=True),
+    ...                           keras.layers.Dense(w.output_dim)])  # doctest: +SKIP
+    >>> model.compile(optimizer="adam", loss="mse")  # doctest: +SKIP
+    >>> model.fit(w.train, validation_data=w.val, epochs=20, verbose=0)  # doctest: +SKIP
+    >>> print(w.evaluate(model, "test").round(3))  # and the naive forecasts  # doctest: +SKIP
+    """
+    season = season_length(windows.frequency) if season is None else check_int("season", season)
+    rows, predicted = one_step(windows, model, split)
+    targets = windows.targets
+    original = windows.frame.iloc[:, : len(targets)].to_numpy(dtype="float64")
+    lo, hi = windows.part_rows("train")
+    scale = naive_scale(original[lo + windows._offset: hi + windows._offset])
+    tables = {}
+    for j, name in enumerate(targets):
+        forecasts = {"model": predicted[:, j], "naive": naive_forecast(original[:, j], rows)}
+        if season is not None:
+            forecasts["seasonal naive"] = seasonal_naive_forecast(original[:, j], rows, season)
+        tables[name] = error_table(original[rows, j], forecasts, float(scale[j]))
+    table = tables[targets[0]] if len(targets) == 1 else \
+        pd.concat(tables, names=["target", "method"])
+    table.columns.name = f"{split} ({len(rows)} steps, season {season})"
+    return table

@@ -1,0 +1,297 @@
+"""`read_series`: an Excel or CSV file → a DataFrame of numeric columns indexed by its dates.
+
+Reading runs in phases, each a function below that raises for what it finds
+wrong, naming the file, the column, the spreadsheet row and the fix:
+
+1. check the arguments (:func:`_check_arguments`);
+2. read the raw table with the Excel or CSV engine (:mod:`rnnkit.series.engines`);
+3. drop blank rows (:func:`_drop_blank_rows`);
+4. pick the date column (:func:`_pick_date_column`);
+5. pick the value columns (:func:`_pick_value_columns`);
+6. convert them to numbers (:func:`_convert_numbers`);
+7. index by the dates and sort (:func:`_index_by_dates`);
+8. handle missing values (:func:`_handle_missing`);
+9. give whole-number columns an integer dtype (:func:`_integer_dtypes`).
+
+Example:
+>>> df = read_series("data/series/airpassengers.csv", date_column="month")
+>>> df.shape, df.index.name, str(df["passengers"].dtype)
+((144, 1), 'month', 'int64')
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rnnkit._checks import check_bool, check_choice, check_names, check_path
+from rnnkit.series.engines import SUFFIXES, read_table
+from rnnkit.series.parsing import (
+    blank,
+    check_unique_dates,
+    is_datelike,
+    parse_dates,
+    row_number,
+    to_numbers,
+)
+
+__all__ = ["read_series"]
+
+MISSING = ("error", "interpolate", "drop")
+
+
+def read_series(
+    path: str | os.PathLike,
+    *,
+    columns: str | Sequence[str] | None = None,
+    sheet: str | int | None = None,
+    date_column: str | None = None,
+    missing: str = "error",
+    sort: bool = True,
+    engine: str | None = None,
+    encoding: str | None = None,
+) -> pd.DataFrame:
+    """Read a series from an Excel or CSV file into a DataFrame of numeric columns.
+
+    The first row of the sheet or file holds the column names. Excel files are
+    read with python-calamine when it is installed (about 7x faster than
+    openpyxl), with openpyxl otherwise. Completely empty rows are skipped.
+
+    Args:
+        path: an `.xlsx`, `.xlsm`, `.csv`, `.tsv` or `.txt` file (`.txt`: the
+            delimiter is sniffed).
+        columns: the value column(s) to keep; default: every numeric column
+            (text columns such as labels are left out).
+        sheet: Excel only: the sheet name, or its 0-based index; default the
+            first sheet.
+        date_column: the column holding the dates; it becomes a sorted
+            `DatetimeIndex`. `"auto"` picks the first date-like column; `None`
+            keeps a plain row index (0, 1, ...).
+        missing: what to do with empty cells in the value columns: `"error"`
+            (raise, naming them), `"interpolate"` (linear in time; leading or
+            trailing gaps take the nearest value) or `"drop"` (drop those rows).
+        sort: sort the rows by date (default). With `sort=False`, dates out of
+            order are an error.
+        engine: force the Excel reader, `"calamine"` or `"openpyxl"`.
+        encoding: text files only: the file's text encoding, e.g. `"latin-1"`
+            or `"cp1252"`; default UTF-8.
+
+    Returns:
+        A `pandas.DataFrame` of the numeric columns (`int64` when every value
+        is a whole number, else `float64`), indexed by the dates when
+        `date_column` is given.
+
+    Raises:
+        FileNotFoundError: if `path` does not exist.
+        ValueError: for an unsupported suffix, an empty, damaged or
+            non-UTF-8 file (without `encoding=`), an unknown sheet, no numeric
+            column, a non-numeric or missing cell (with `missing="error"`), an
+            empty column, and bad, duplicate or unsorted dates.
+        KeyError: for a column or date column that is not in the file.
+
+    Example:
+    >>> df = read_series("data/series/co2_weekly.xlsx", date_column="week",
+    ...                  missing="interpolate")
+    >>> df.columns.tolist()
+    ['co2_ppm']
+    """
+    path, columns = _check_arguments(path, columns, missing, sort, encoding)
+    raw, sheet_name = read_table(path, sheet, engine, encoding)
+    where = f"{str(path)!r}" + (f" (sheet {sheet_name!r})" if sheet_name is not None else "")
+    table, rows = _drop_blank_rows(raw, where)
+    date_name = _pick_date_column(table, date_column, where)
+    chosen = _pick_value_columns(table, columns, date_name, where)
+    frame = _convert_numbers(table, chosen, where, rows)
+    if date_name is not None:
+        frame = _index_by_dates(frame, table[date_name], where, rows, sort)
+    frame = _handle_missing(frame, missing, where, dated=date_name is not None)
+    return _integer_dtypes(frame)
+
+
+# ============================================================================ phases
+
+def _check_arguments(path: Any, columns: Any, missing: str, sort: bool,
+                     encoding: str | None) -> tuple[Path, list[str] | None]:
+    """Check what can be checked before opening the file; return the path and the columns."""
+    path = check_path("path", path, example="read_series('data/series/airpassengers.xlsx')")
+    if not path.exists():
+        nearby = ""
+        if path.parent.is_dir():
+            similar = sorted(p.name for p in path.parent.iterdir()
+                             if p.suffix.lower() in SUFFIXES)[:10]
+            if similar:
+                nearby = f" Files in {str(path.parent)!r}: {similar}."
+        raise FileNotFoundError(f"path={str(path)!r} does not exist.{nearby} "
+                                "Check the file name and the working directory.")
+    if path.is_dir():
+        raise ValueError(f"path={str(path)!r} is a folder; pass a file inside it.")
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ValueError(
+            f"path={str(path)!r} has the unsupported suffix {suffix or '(none)'!r}; rnnkit reads "
+            f"{', '.join(SUFFIXES)}. Save the sheet as .xlsx or .csv.")
+    check_choice("missing", missing, MISSING)
+    check_bool("sort", sort)
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except (LookupError, TypeError):
+            raise ValueError(f"encoding={encoding!r} is not a known text encoding; use e.g. "
+                             "'utf-8', 'latin-1' or 'cp1252', or None for UTF-8.") from None
+    if isinstance(columns, Iterable) and not isinstance(columns, (str, bytes, Mapping)):
+        columns = list(columns)  # a tuple, a pandas Index, a generator, ...
+    names = check_names("columns", columns)
+    if names == []:
+        raise ValueError("columns=[] selects nothing; pass column names or None for all.")
+    return path, names
+
+
+def _drop_blank_rows(raw: pd.DataFrame, where: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """Drop the rows where every cell is blank (e.g. trailing rows of a spreadsheet).
+
+    Returns the table (with `str` column names) and the file's data-row
+    position of each remaining row, for messages.
+    """
+    table = raw.copy(deep=False)
+    table.columns = [str(c) for c in table.columns]
+    keep = ~np.logical_and.reduce([blank(table[c]).to_numpy() for c in table.columns]) \
+        if len(table.columns) else np.zeros(len(table), bool)
+    rows = np.flatnonzero(keep)
+    table = table.iloc[rows].reset_index(drop=True)
+    if table.empty:
+        raise ValueError(f"{where} has no data rows under its header row. "
+                         "Check the file, or pick another sheet.")
+    return table, rows
+
+
+def _pick_date_column(table: pd.DataFrame, date_column: str | None, where: str) -> str | None:
+    """The name of the date column: the one named, the first date-like one (`"auto"`), or None."""
+    available = list(table.columns)
+    if date_column == "auto":
+        found = next((c for c in available if is_datelike(table[c])), None)
+        if found is None:
+            raise ValueError(
+                f"date_column='auto' found no date column in {where}; its columns are "
+                f"{available}. Name the date column, or pass date_column=None for a row index.")
+        return found
+    if date_column is not None and date_column not in available:
+        raise KeyError(f"date_column={date_column!r} is not a column of {where}; its "
+                       f"columns are {available}.")
+    return date_column
+
+
+def _pick_value_columns(table: pd.DataFrame, columns: list[str] | None,
+                        date_name: str | None, where: str) -> list[str]:
+    """The value columns: those named, or every column that is mostly numbers (or empty)."""
+    available = list(table.columns)
+    if columns is not None:
+        unknown = [c for c in columns if c not in available]
+        if unknown:
+            raise KeyError(f"columns {unknown} not found in {where}; its columns are "
+                           f"{available}.")
+        if date_name in columns:
+            raise ValueError(f"column {date_name!r} is the date_column; leave it out of columns.")
+        return columns
+    chosen = []
+    for name in available:
+        if name == date_name:
+            continue
+        _, bad = to_numbers(table[name])
+        filled = int((~blank(table[name])).sum())
+        if filled == 0 or int(bad.sum()) < filled - int(bad.sum()):
+            chosen.append(name)  # empty, or mostly numbers: a value column
+    if not chosen:
+        raise ValueError(
+            f"{where} has no numeric column: its columns are {available}"
+            + (f" (date column {date_name!r})" if date_name else "")
+            + ". Check the header row, or pass the sheet that holds the numbers.")
+    return chosen
+
+
+def _convert_numbers(table: pd.DataFrame, chosen: list[str], where: str,
+                     rows: np.ndarray) -> pd.DataFrame:
+    """The chosen columns as float64 (blank → NaN); raise for a cell that is not a number."""
+    data: dict[str, pd.Series] = {}
+    for name in chosen:
+        cells = table[name]
+        numbers, bad = to_numbers(cells)
+        filled = ~blank(cells)
+        if not filled.any():
+            raise ValueError(
+                f"column {name!r} of {where} is empty: all {len(table)} cells are blank. "
+                "Fill it in, or leave it out with columns=[...].")
+        positions = np.flatnonzero(bad.to_numpy())
+        if len(positions):
+            pos = int(positions[0])
+            row = row_number(int(rows[pos]))
+            if bad.sum() == filled.sum():
+                raise ValueError(
+                    f"column {name!r} of {where} holds no numbers (e.g. row {row}: "
+                    f"{cells.iloc[pos]!r}). Pick numeric columns with columns=[...].")
+            raise ValueError(
+                f"column {name!r} of {where}: row {row} holds {cells.iloc[pos]!r}, "
+                f"which is not a number ({len(positions)} such cell(s)). Fix the cell, or empty "
+                "it and pass missing='interpolate' or 'drop'.")
+        infinite = np.flatnonzero(~np.isfinite(numbers.fillna(0).to_numpy()))
+        if len(infinite):
+            pos = int(infinite[0])
+            raise ValueError(f"column {name!r} of {where}: row {row_number(int(rows[pos]))} "
+                             f"holds {numbers.iloc[pos]:g}, which is not a finite number.")
+        data[name] = numbers
+    return pd.DataFrame(data)
+
+
+def _index_by_dates(frame: pd.DataFrame, cells: pd.Series, where: str, rows: np.ndarray,
+                    sort: bool) -> pd.DataFrame:
+    """Index the frame by the parsed dates; refuse repeats; sort (or refuse disorder)."""
+    name = str(cells.name)
+    dates = parse_dates(cells, name=name, where=where)
+    frame.index = dates
+    check_unique_dates(dates, f"date column {name!r} of {where}", rows)
+    if dates.is_monotonic_increasing:
+        return frame
+    if not sort:
+        pos = int(np.flatnonzero(np.diff(dates.asi8) < 0)[0]) + 1
+        raise ValueError(
+            f"date column {name!r} of {where} is not in increasing order: row "
+            f"{row_number(int(rows[pos]))} ({dates[pos]}) comes after {dates[pos - 1]}. Sort "
+            "the rows by date, or pass sort=True.")
+    return frame.sort_index(kind="stable")
+
+
+def _handle_missing(frame: pd.DataFrame, missing: str, where: str, *,
+                    dated: bool) -> pd.DataFrame:
+    """Raise for empty cells (`"error"`), fill them (`"interpolate"`) or drop their rows."""
+    holes = frame.isna()
+    if not holes.to_numpy().any():
+        return frame
+    if missing == "error":
+        counts = {c: int(n) for c, n in holes.sum().items() if n}
+        first = holes.any(axis=1).to_numpy().nonzero()[0][:5]
+        labels = ", ".join(str(frame.index[p].date() if dated else p) for p in first)
+        raise ValueError(
+            f"{where} has {sum(counts.values())} missing value(s) (empty cells) in "
+            f"{counts}; first at {labels}. Pass missing='interpolate' to fill them from "
+            "their neighbours, or missing='drop' to drop those rows.")
+    if missing == "interpolate":
+        return frame.interpolate(method="time" if dated else "linear", limit_direction="both")
+    frame = frame.dropna()
+    if frame.empty:
+        raise ValueError(f"missing='drop' dropped every row of {where}: no row has a "
+                         "value in all of the columns. Select fewer columns.")
+    return frame
+
+
+def _integer_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give `int64` to the columns whose values are all whole numbers (below 2**53)."""
+    for name in frame.columns:
+        values = frame[name].to_numpy()
+        if np.all(values == np.round(values)) and np.all(np.abs(values) < 2**53):
+            frame[name] = values.astype("int64")
+    return frame

@@ -1,0 +1,149 @@
+"""Cells and dates of a table read from a file: blank cells, numbers, dates, duplicate dates.
+
+The small rules that :func:`rnnkit.series.read_series` applies cell by cell,
+and that `SeriesWindows` reuses for the index of a DataFrame. Messages count
+rows as a spreadsheet does: the header is row 1, so the first data row is
+row 2.
+
+Example:
+>>> import pandas as pd
+>>> numbers, bad = to_numbers(pd.Series(["1", " 2 ", "", "n/a"]))
+>>> numbers.tolist()[:2], bad.tolist()
+([1.0, 2.0], [False, False, False, True])
+>>> is_datelike(pd.Series(["2020-01-01", "2020-02-01"]))
+True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def row_number(position: int) -> int:
+    """The spreadsheet row of a data row: the header is row 1, so data row 0 is row 2.
+
+    Example:
+    >>> row_number(0)
+    2
+    """
+    return position + 2
+
+
+def blank(column: pd.Series) -> pd.Series:
+    """True where a cell is empty: NaN/None or a whitespace-only string.
+
+    Example:
+    >>> blank(pd.Series([1.0, None, " ", "x"], dtype=object)).tolist()
+    [False, True, True, False]
+    """
+    empty = column.isna()
+    if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+        text = column.astype("string").str.strip()
+        empty = empty | (text == "").fillna(False).astype(bool)
+    return empty
+
+
+def to_numbers(column: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The column as float64 (blank → NaN), and a mask of the non-numeric, non-blank cells.
+
+    Example:
+    >>> to_numbers(pd.Series([True, False]))[0].tolist()
+    [1.0, 0.0]
+    """
+    empty = blank(column)
+    if pd.api.types.is_bool_dtype(column.dtype) or pd.api.types.is_numeric_dtype(column.dtype):
+        return column.astype("float64"), pd.Series(False, index=column.index)
+    values = column.where(~empty)
+    numbers = pd.to_numeric(values.astype("string").str.strip(), errors="coerce")
+    numbers = numbers.astype("float64")
+    bad = numbers.isna() & ~empty
+    return numbers, bad
+
+
+def is_datelike(column: pd.Series) -> bool:
+    """True when the column's first 50 filled cells are all dates (or date strings).
+
+    Numbers are never dates here, so that a column of years or counts stays a
+    value column.
+
+    Example:
+    >>> is_datelike(pd.Series(["2020", "2021"])), is_datelike(pd.Series(["soon"]))
+    (False, False)
+    """
+    if pd.api.types.is_datetime64_any_dtype(column.dtype):
+        return True
+    if pd.api.types.is_numeric_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype):
+        return False
+    values = column[~blank(column)]
+    if values.empty:
+        return False
+    if all(isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "isoformat")
+           for v in values.iloc[:50]):
+        return True
+    sample = values.iloc[:50].astype("string")
+    if pd.to_numeric(sample, errors="coerce").notna().all():
+        return False
+    parsed = pd.to_datetime(sample, errors="coerce", format="mixed")
+    return bool(parsed.notna().all())
+
+
+def parse_dates(column: pd.Series, *, name: str, where: str) -> pd.DatetimeIndex:
+    """The column as a `DatetimeIndex` named `name`; raise naming the first blank or bad cell.
+
+    Args:
+        column: the date cells (datetimes, dates or strings).
+        name: the column's name, for the index and the messages.
+        where: the file (and sheet) it comes from, for the messages.
+
+    Example:
+    >>> dates = parse_dates(pd.Series(["2020-01-01", "2020-01-08"]), name="week", where="'w.csv'")
+    >>> dates.name, dates.strftime("%d.%m.%Y").tolist()
+    ('week', ['01.01.2020', '08.01.2020'])
+    """
+    empty = blank(column)
+    if empty.any():
+        pos = int(np.flatnonzero(empty.to_numpy())[0])
+        raise ValueError(
+            f"date column {name!r} of {where} has {int(empty.sum())} empty cell(s), the first "
+            f"in row {row_number(pos)}. Fill in the dates, or delete those rows.")
+    if pd.api.types.is_datetime64_any_dtype(column.dtype):
+        parsed = pd.to_datetime(column)
+    else:
+        values = column.map(lambda v: v.isoformat() if hasattr(v, "isoformat") else v)
+        parsed = pd.to_datetime(values.astype("string"), errors="coerce", format="mixed")
+        bad = parsed.isna()
+        if bad.any():
+            pos = int(np.flatnonzero(bad.to_numpy())[0])
+            raise ValueError(
+                f"date column {name!r} of {where}: row {row_number(pos)} holds "
+                f"{column.iloc[pos]!r}, which is not a date ({int(bad.sum())} such cell(s)). "
+                "Write dates as YYYY-MM-DD (or Excel dates), or pick another date_column.")
+    return pd.DatetimeIndex(parsed, name=name)
+
+
+def check_unique_dates(index: pd.Index, where: str, rows: np.ndarray | None = None) -> None:
+    """Raise if a date (or index label) appears twice, naming the first repeats.
+
+    Args:
+        index: the dates.
+        where: what they are, for the message (e.g. `"the data's index"`).
+        rows: the file's data-row position of each date, to name spreadsheet rows.
+
+    Example:
+    >>> check_unique_dates(pd.Index([1, 2, 2]), "the data's index")
+    Traceback (most recent call last):
+    ...
+    ValueError: the data's index has 1 duplicate date(s): 2, 2. Each date must appear once: \
+remove or aggregate the repeated rows (e.g. df.groupby(level=0).mean()).
+    """
+    duplicated = index.duplicated(keep=False)
+    if duplicated.any():
+        positions = np.flatnonzero(duplicated)[:6]
+        shown = ", ".join(
+            f"{index[p]!s}" + (f" (row {row_number(int(rows[p]))})" if rows is not None else "")
+            for p in positions)
+        raise ValueError(
+            f"{where} has {int(index.duplicated().sum())} duplicate date(s): {shown}. "
+            "Each date must appear once: remove or aggregate the repeated rows "
+            "(e.g. df.groupby(level=0).mean()).")

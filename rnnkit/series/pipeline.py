@@ -1,0 +1,81 @@
+"""The `tf.data` pipeline of `SeriesWindows`: windows streamed by their start rows.
+
+No window is ever copied into memory as a whole: the pipeline streams the
+*start rows* of the windows, and each batch gathers its windows from one base
+array on the fly. Training windows are shuffled again every epoch by one
+in-graph permutation of the start rows (no shuffle buffer). This is the only
+module of `rnnkit.series` that imports TensorFlow, inside the function.
+
+Example:
+>>> import numpy as np
+>>> series = np.arange(10, dtype="float32")[:, None]
+>>> ds = window_dataset(series, series, start=0, stop=6, window=3, output_steps=None,
+...                     batch_size=4, shuffle=False, seed=None)  # doctest: +SKIP
+>>> [x.shape for x, y in ds]  # doctest: +SKIP
+[TensorShape([4, 3, 1]), TensorShape([2, 3, 1])]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["window_dataset"]
+
+
+def window_dataset(inputs: np.ndarray, targets: np.ndarray, *, start: int, stop: int,
+                   window: int, output_steps: int | None, batch_size: int, shuffle: bool,
+                   seed: int | None) -> Any:
+    """A batched `tf.data.Dataset` of `(x, y)` windows whose first input row is in `[start, stop)`.
+
+    Args:
+        inputs: the scaled inputs, `(rows, inputs)` float32.
+        targets: the scaled targets, `(rows, targets)` (may be `inputs` itself).
+        start, stop: the range of window start rows.
+        window: input steps per window.
+        output_steps: `None` (y = x shifted by one step) or the horizon `k`
+            (y = the `k` rows after the window).
+        batch_size: windows per batch (the last batch may be smaller).
+        shuffle: a new order of the windows each epoch.
+        seed: the seed of the shuffle.
+
+    Returns:
+        A `tf.data.Dataset` with a known cardinality, prefetching 2 batches.
+    """
+    from rnnkit._backend import tf
+
+    base = tf.constant(inputs)
+    labels = base if targets is inputs else tf.constant(targets)
+    itype = tf.int32 if len(inputs) < 2**31 - 1 else tf.int64
+    offsets = tf.range(window, dtype=itype)
+    y_offsets = offsets + 1 if output_steps is None else \
+        tf.range(window, window + output_steps, dtype=itype)
+    count, size = stop - start, batch_size
+    batches = -(-count // size)
+
+    def batched(order: Any) -> Any:
+        # batch i gathers its windows from the one base array: no copy of all windows
+        def gather(i: Any) -> tuple[Any, Any]:
+            i = tf.cast(i, itype)
+            starts = order[i * size: tf.minimum((i + 1) * size, count), None]
+            return tf.gather(base, starts + offsets), tf.gather(labels, starts + y_offsets)
+
+        return tf.data.Dataset.range(batches).map(gather)
+
+    if shuffle:
+        # one random key per epoch (Dataset.random re-randomises on every iteration, so
+        # each epoch of model.fit gets a new order), then one in-graph permutation of the
+        # start rows: no element per window, no shuffle buffer
+        def epoch(key: Any) -> Any:
+            seed_pair = tf.stack([key, tf.constant(0, tf.int64)])
+            order = tf.random.experimental.stateless_shuffle(
+                tf.range(start, stop, dtype=itype), seed=seed_pair)
+            return batched(order)
+
+        keys = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
+        ds = keys.take(1).flat_map(epoch)
+    else:
+        ds = batched(tf.range(start, stop, dtype=itype))
+    ds = ds.apply(tf.data.experimental.assert_cardinality(batches))
+    return ds.prefetch(2)

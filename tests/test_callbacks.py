@@ -1,0 +1,142 @@
+"""Safe-training callbacks: early stopping restores the best weights, the NaN guard stops
+with advice, the early-stopping state is written atomically beside the backup."""
+
+from __future__ import annotations
+
+import json
+
+import keras
+import numpy as np
+import pytest
+
+from rnnkit import callbacks as callbacks_module
+from rnnkit import training
+from rnnkit.callbacks import NaNGuard, ResumableEarlyStopping, callbacks
+from rnnkit.models import build_classifier
+from rnnkit.training import fit
+from tests._bad_input import bad_input_test, case, t, using
+
+RNG = np.random.default_rng(0)
+X = RNG.normal(size=(96, 6, 2)).astype("float32")
+Y = (X[:, :, 0].mean(axis=1) > 0).astype("int32")
+
+
+def test_callbacks_factory_gives_plain_keras_callbacks(tmp_path):
+    cbs = callbacks(patience=3, backup_dir=tmp_path / "bk")
+    kinds = [type(c) for c in cbs]
+    assert isinstance(cbs[0], keras.callbacks.TerminateOnNaN)
+    assert isinstance(cbs[1], keras.callbacks.EarlyStopping)
+    assert cbs[1].patience == 3 and cbs[1].restore_best_weights and cbs[1].monitor == "val_loss"
+    assert keras.callbacks.BackupAndRestore in kinds
+    assert [type(c) for c in callbacks(terminate_on_nan=False)] == [type(cbs[1])]
+    # (a negative patience and a backup_dir that is a file are rows of BAD_INPUT below)
+
+
+def test_early_stopping_restores_the_best_weights():
+    # Validation labels contradict the training labels: the better the model learns the
+    # training data, the worse its validation loss, so training must stop early.
+    model = build_classifier((6, 2), 2, units=4, seed=0, learning_rate=0.02)
+    val = (X[:32], 1 - Y[:32])
+    history = fit(model, X, Y, validation_data=val, epochs=40, patience=2, seed=0,
+                  batch_size=32, verbose=0)
+    val_losses = history.history["val_loss"]
+    assert len(val_losses) < 40
+    best = int(np.argmin(val_losses))
+    assert best < len(val_losses) - 1  # the last epoch was not the best one
+    restored = model.evaluate(*val, verbose=0)[0]
+    assert restored == pytest.approx(val_losses[best], rel=1e-5)
+    assert restored < val_losses[-1]
+
+
+def test_nan_in_data_stops_training_with_advice(capfd):
+    x = X.copy()
+    x[5, 2, 1] = np.nan
+    model = build_classifier((6, 2), 2, units=4, seed=0)
+    history = fit(model, x, Y, epochs=5, batch_size=32, verbose=0, shuffle=False)
+    assert len(history.epoch) == 1  # stopped in the first epoch, not after 5
+    err = capfd.readouterr().err
+    assert "loss became nan at epoch 1, batch 1" in err
+    for advice in ("learning rate", "scaling of inputs and targets", "NaN or infinite values"):
+        assert advice in err
+    with pytest.raises(FloatingPointError, match="learning rate"):
+        model.fit(x, Y, epochs=1, batch_size=32, verbose=0, shuffle=False,
+                  callbacks=[NaNGuard(raise_error=True)])
+
+
+class _PoisonWeights(keras.callbacks.Callback):
+    """Set one weight to NaN at the start of an epoch (a diverging training)."""
+
+    def __init__(self, epoch: int):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.epoch:
+            weights = self.model.get_weights()
+            weights[0][0, 0] = np.nan
+            self.model.set_weights(weights)
+
+
+def test_nan_after_good_epochs_keeps_the_best_finite_weights(capfd):
+    model = build_classifier((6, 2), 2, units=4, seed=0)
+    history = fit(model, X, Y, validation_data=(X[:32], Y[:32]), epochs=10, seed=0,
+                  batch_size=32, verbose=0, callbacks=[_PoisonWeights(3)])
+    assert len(history.epoch) == 4
+    assert all(np.isfinite(w).all() for w in model.get_weights())
+    assert np.isfinite(model.evaluate(X, Y, verbose=0)[0])
+    assert "epoch 4" in capfd.readouterr().err
+
+
+def test_training_keeps_the_callbacks_reachable():
+    assert training.callbacks is callbacks and training.NaNGuard is NaNGuard
+    assert training._make_callbacks is callbacks  # fit calls it (the CLI tests wrap it)
+
+
+def test_early_stopping_state_is_written_atomically_and_read_back(tmp_path, monkeypatch):
+    writes = []
+    for name in ("atomic_write", "atomic_write_json"):
+        original = getattr(callbacks_module, name)
+
+        def spy(path, *args, _original=original, _name=name, **kwargs):
+            writes.append((_name, path.name))
+            return _original(path, *args, **kwargs)
+
+        monkeypatch.setattr(callbacks_module, name, spy)
+    model = build_classifier((6, 2), 2, units=4, seed=0)
+    stopping = ResumableEarlyStopping(monitor="loss", patience=5, restore_best_weights=True,
+                                      state_dir=str(tmp_path))
+    model.fit(X, Y, epochs=2, batch_size=32, verbose=0, callbacks=[stopping])
+    assert ("atomic_write_json", "early_stopping.json") in writes
+    assert ("atomic_write", "early_stopping_best_weights.npz") in writes
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "early_stopping.json", "early_stopping_best_weights.npz"]  # no temporary files left
+    state = json.loads((tmp_path / "early_stopping.json").read_text())
+    assert state["best"] == pytest.approx(stopping.best) and state["wait"] == stopping.wait
+    # a new callback on the same folder (a resumed training) starts from the saved state
+    again = ResumableEarlyStopping(monitor="loss", patience=5, restore_best_weights=True,
+                                   state_dir=str(tmp_path))
+    again.set_model(model)
+    again.on_train_begin()
+    assert again.best == pytest.approx(stopping.best) and again.best_epoch == stopping.best_epoch
+    assert all(np.array_equal(a, b) for a, b in zip(again.best_weights, stopping.best_weights,
+                                                    strict=True))
+
+
+# ============================================================================ bad input
+# Rows of the bad-input table for this area (see tests/_bad_input.py for the runner).
+
+BAD_INPUT = [
+    # ---------------------------------------------------------------- safe training: callbacks
+    case("training-patience-negative", t(training.callbacks, patience=-1), ValueError,
+         "patience=-1"),
+    case("training-monitor-empty", t(training.callbacks, monitor=""), ValueError, "monitor=''"),
+    case("training-min-delta", t(training.callbacks, min_delta=-0.1), ValueError,
+         "min_delta=-0.1"),
+    case("training-backup-dir-is-file",
+         using(lambda c: t(training.callbacks, backup_dir=c.write("f.txt", "x"))),
+         ValueError, "backup_dir=", "f.txt", "is a file"),
+    case("training-backup-dir-not-a-path", t(training.callbacks, backup_dir=3), ValueError,
+         "backup_dir=3", "folder path"),
+]
+
+test_bad_input = bad_input_test(BAD_INPUT)
