@@ -44,6 +44,12 @@ SERIES: dict[str, tuple[str, str, list[str]]] = {
     "co2_weekly": ("co2_weekly", "week", ["co2_ppm"]),
     "seattle_weather": (
         "seattle_weather", "date", ["precipitation", "temp_max", "temp_min", "wind"]),
+    "seatbelts": ("seatbelts", "month", ["drivers_killed", "drivers", "front", "rear", "kms",
+                                         "petrol_price", "van_killed", "law"]),
+    "visnights": ("visnights", "quarter", [
+        "NSWMetro", "NSWNthCo", "NSWSthCo", "NSWSthIn", "NSWNthIn", "QLDMetro", "QLDCntrl",
+        "QLDNthCo", "SAUMetro", "SAUCoast", "SAUInner", "VICMetro", "VICWstCo", "VICEstCo",
+        "VICInner", "WAUMetro", "WAUCoast", "WAUInner", "OTHMetro", "OTHNoMet"]),
 }
 
 
@@ -235,7 +241,10 @@ def load_series(name: str = "airpassengers", **read_series_kwargs: Any) -> Any:
     """Load a sample series as a time-indexed DataFrame (via `read_series`).
 
     Args:
-        name: `"airpassengers"`, `"co2_weekly"` or `"seattle_weather"`.
+        name: `"airpassengers"` (monthly), `"co2_weekly"` (weekly, 59 missing
+            weeks), `"seattle_weather"` (daily), `"seatbelts"` (monthly road
+            casualties) or `"visnights"` (quarterly visitor nights of 20
+            Australian regions, one column each); see :data:`SERIES`.
         **read_series_kwargs: passed to :func:`rnnkit.read_series`, e.g.
             `missing="interpolate"` for co2_weekly.
 
@@ -245,6 +254,8 @@ def load_series(name: str = "airpassengers", **read_series_kwargs: Any) -> Any:
     Example:
     >>> int(load_series("airpassengers")["passengers"].iloc[0])
     112
+    >>> load_series("visnights").shape
+    (76, 20)
     """
     if name not in SERIES:
         raise ValueError(f"name={name!r} is not a sample series; use one of {sorted(SERIES)}.")

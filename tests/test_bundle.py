@@ -126,6 +126,29 @@ def test_forecaster_round_trip_is_exact_in_original_units(tmp_path):
     assert recent.scaler == w.scaler
 
 
+def test_forecaster_bundle_keeps_the_calibration_of_its_intervals(tmp_path, monkeypatch):
+    from rnnkit.datasets import load_series
+    from rnnkit.series import SeriesWindows, intervals
+
+    w = SeriesWindows(load_series("airpassengers"), window=12, log=True, difference=True,
+                      batch_size=16, seed=0)
+    model = build_seq2seq(w.input_shape, output_dim=w.output_dim, units=4, layers=1, seed=0)
+    model.fit(w.train, epochs=1, verbose=0)
+    w.calibrate(model, 6)
+    expected = w.forecast(model, 6, interval=0.8)
+    b = load_bundle(save_bundle(tmp_path / "passengers", model, windows=w), job="forecaster")
+    np.testing.assert_array_equal(b.windows.calibration.errors, w.calibration.errors)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the loaded bundle calibrated again")
+
+    monkeypatch.setattr(intervals, "calibrate", refuse)
+    pd.testing.assert_frame_equal(b.windows.forecast(b.model, 6, interval=0.8), expected,
+                                  check_exact=True)
+    recent = b.windows.apply(load_series("airpassengers").iloc[-40:])
+    assert recent.calibration.model == w.calibration.model
+
+
 def test_generator_round_trip_is_exact(tmp_path):
     from rnnkit.sampling import generate
     from rnnkit.text import text_dataset

@@ -206,6 +206,24 @@ def test_load_series_rejects_unknown_names():
         datasets.load_series("sunspots")
 
 
+@pytest.mark.parametrize("name", sorted(datasets.SERIES))
+def test_every_sample_series_loads_with_its_listed_columns(name):
+    pytest.importorskip("rnnkit.series")
+    stem, date_column, columns = datasets.SERIES[name]
+    frame = load_series(name, missing="interpolate")  # co2_weekly has missing weeks
+    assert list(frame.columns) == columns and frame.index.name == date_column
+    assert str(frame.index.dtype).startswith("datetime64") and frame.index.is_monotonic_increasing
+    assert sample_path(f"series/{stem}.xlsx").is_file()  # each sample has its workbook too
+
+
+def test_new_sample_series_shapes():
+    pytest.importorskip("rnnkit.series")
+    assert load_series("seatbelts").shape == (192, 8)
+    visnights = load_series("visnights")
+    assert visnights.shape == (76, 20) and (visnights > 0).all().all()
+    assert visnights.index[0].strftime("%Y-%m") == "1998-01"
+
+
 def test_load_series_returns_a_dated_frame():
     pytest.importorskip("rnnkit.series")
     frame = datasets.load_series("airpassengers")

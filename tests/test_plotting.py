@@ -6,13 +6,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.collections import PolyCollection  # noqa: E402
 
 from rnnkit.plotting import plot_forecast, plot_history  # noqa: E402
-from tests._bad_input import bad_input_test, case, t
+from tests._bad_input import bad_input_test, case, t  # noqa: E402
 
 
 @pytest.fixture()
@@ -55,6 +57,112 @@ def test_plot_forecast_rejects_bad_actual(series):
         plot_forecast(pd.DataFrame({"a": series, "b": series}))
     with pytest.raises(ValueError, match="actual is empty"):
         plot_forecast(pd.Series([], dtype=float))
+
+
+def banded(index: pd.DatetimeIndex, level: float = 0.8) -> pd.DataFrame:
+    """A forecast with an interval, as w.forecast(model, steps, interval=level) returns it."""
+    forecast = np.linspace(150.0, 160.0, len(index))
+    frame = pd.DataFrame({"forecast": forecast, "lower": forecast - 5, "upper": forecast + 7},
+                         index=index)
+    frame.attrs["interval"] = level
+    return frame
+
+
+def test_plot_forecast_draws_the_interval_band(series):
+    future = banded(pd.date_range("1953-01-01", periods=6, freq="MS", name="month"))
+    ax = plot_forecast(series, future=future)
+    bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert len(bands) == 1 and bands[0].get_label() == "80% interval"
+    vertices = bands[0].get_paths()[0].vertices
+    x = mdates.date2num(future.index.to_pydatetime())
+    assert vertices[:, 0].min() == pytest.approx(x[0]) and vertices[:, 0].max() == pytest.approx(
+        x[-1])
+    assert set(np.round(vertices[:, 1], 9)) == set(future["lower"]) | set(future["upper"])
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    np.testing.assert_array_equal(lines["forecast"].get_ydata(), future["forecast"].to_numpy())
+    assert "80% interval" in [text.get_text() for text in ax.get_legend().get_texts()]
+    plt.close(ax.figure)
+
+
+def test_plot_forecast_band_of_one_target_among_several(series):
+    index = pd.date_range("1953-01-01", periods=3, freq="MS", name="month")
+    one, other = banded(index), banded(index) * 10
+    future = pd.concat({"passengers": one, "other": other}, axis=1).swaplevel(axis=1)
+    future.attrs["interval"] = 0.9
+    ax = plot_forecast(series, future=future)
+    (band,) = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert band.get_label() == "90% interval"
+    assert band.get_paths()[0].vertices[:, 1].max() == pytest.approx(one["upper"].max())
+    plt.close(ax.figure)
+
+
+@pytest.fixture()
+def half_hourly():
+    """17,520 half-hourly points with a daily season, no frequency-based season; test: last 15%."""
+    steps = np.arange(17_520)
+    index = pd.date_range("2023-01-01", periods=len(steps), freq="30min", name="time")
+    values = 50 + 10 * np.sin(2 * np.pi * steps / 48) + np.random.default_rng(0).normal(
+        0, 1, len(steps))
+    actual = pd.Series(values, index=index, name="load")
+    test_start = index[int(len(index) * 0.85)]
+    predicted = (actual.shift(48).loc[test_start:] + 0.5).rename("predicted")
+    future = banded(pd.date_range(index[-1] + pd.Timedelta("30min"), periods=96, freq="30min"))
+    return actual, predicted, test_start, future
+
+
+def xlimits(ax) -> tuple[pd.Timestamp, pd.Timestamp]:
+    low, high = ax.get_xlim()
+    return (pd.Timestamp(mdates.num2date(low)).tz_localize(None),
+            pd.Timestamp(mdates.num2date(high)).tz_localize(None))
+
+
+def test_a_long_series_shows_the_test_part_and_forecast_with_a_few_seasons(half_hourly):
+    actual, predicted, test_start, future = half_hourly
+    ax = plot_forecast(actual, predicted, test_start=test_start, future=future)
+    low, high = xlimits(ax)
+    season = pd.Timedelta("1D")  # 48 half-hours, found from the values
+    assert test_start - 4 * season < low < test_start - 2 * season  # 3 seasons of context
+    assert high >= future.index[-1]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert len(lines["actual load"].get_xdata()) == 2628 + 3 * 48  # not the whole history
+    assert pd.Timestamp(lines["actual load"].get_xdata()[0]) == test_start - 3 * season
+    assert lines["actual load"].get_zorder() > lines["predicted"].get_zorder()
+    assert lines["actual load"].get_linewidth() < lines["predicted"].get_linewidth()
+    panels = ax.figure.axes
+    assert len(panels) == 2 and panels[0] is ax  # and a close-up below, the view being long
+    low, high = xlimits(panels[1])
+    assert actual.index[-1] - 4 * season < low < actual.index[-1] - 2 * season
+    assert high >= future.index[-1]
+    plt.close(ax.figure)
+
+
+def test_the_whole_history_on_request(half_hourly):
+    actual, predicted, test_start, future = half_hourly
+    ax = plot_forecast(actual, predicted, test_start=test_start, future=future, history=True)
+    overview, main, closeup = ax.figure.axes
+    assert main is ax and overview.get_title() == "load: whole series"
+    assert xlimits(overview)[0] <= actual.index[0] < xlimits(main)[0]
+    plt.close(ax.figure)
+    fig, own = plt.subplots()
+    ax = plot_forecast(actual, predicted, test_start=test_start, future=future, ax=own,
+                       context="all")
+    assert ax is own and len(fig.axes) == 1  # no close-up on the caller's Axes
+    assert xlimits(ax)[0] <= actual.index[0]
+    plt.close(fig)
+
+
+def test_context_and_season_set_the_view_of_a_plain_index():
+    values = pd.Series(np.sin(np.arange(2000) * 2 * np.pi / 25), name="v")  # RangeIndex
+    predicted = values.iloc[1800:].rename("predicted")
+    ax = plot_forecast(values, predicted)  # season 25 found from the values
+    assert ax.get_lines()[0].get_xdata()[0] == 1800 - 75
+    plt.close(ax.figure)
+    ax = plot_forecast(values, predicted, season=10, closeup=False)
+    assert ax.get_lines()[0].get_xdata()[0] == 1800 - 30 and len(ax.figure.axes) == 1
+    plt.close(ax.figure)
+    ax = plot_forecast(values, predicted, context=5)
+    assert ax.get_lines()[0].get_xdata()[0] == 1795
+    plt.close(ax.figure)
 
 
 def test_plot_history_training_and_validation():
@@ -102,6 +210,18 @@ BAD_INPUT = [
          ValueError, "actual", "2 columns"),
     case("plot-history-empty", t(plot_history, {"loss": []}), ValueError, "history",
          "at least one epoch"),
+    case("plot-forecast-history-on-given-ax",
+         t(lambda: plot_forecast(pd.Series([1.0, 2.0]), ax=plt.subplots()[1], history=True)),
+         ValueError, "history=True", "ax=None"),
+    case("plot-forecast-context-word", t(plot_forecast, pd.Series([1.0, 2.0]), context="most"),
+         ValueError, "context='most'"),
+    case("plot-forecast-closeup-not-bool", t(plot_forecast, pd.Series([1.0, 2.0]),
+                                             closeup="yes"),
+         ValueError, "closeup='yes'", "True or False"),
+    case("plot-forecast-future-columns",
+         t(plot_forecast, pd.Series([1.0, 2.0]),
+           future=pd.DataFrame({("mean", "a"): [1.0]}, index=[2])),
+         ValueError, "future", "interval="),
 ]
 
 test_bad_input = bad_input_test(BAD_INPUT)

@@ -22,8 +22,10 @@ ValueError: --epochs=0 is too small: it must be an integer >= 1.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,8 +33,9 @@ from typing import Any
 from rnnkit._checks import check_int, check_positive_float, check_seed
 
 __all__ = ["Command", "add_common_options", "check_common_options", "for_option",
-           "check_learning_rate", "backup_folder", "seed_everything", "train", "epochs_run",
-           "loaded_line", "report_bundle", "write_figure", "progress_verbosity"]
+           "flag_words", "flags_in_messages", "check_learning_rate", "backup_folder",
+           "remove_empty_folder", "seed_everything", "train", "epochs_run", "loaded_line",
+           "report_bundle", "write_figure", "progress_verbosity"]
 
 #: The integer options of every command and their smallest allowed value.
 COMMON_MINIMUMS = {"--epochs": 1, "--batch-size": 1, "--units": 1, "--layers": 1,
@@ -166,6 +169,47 @@ def for_option(option: str, check: Callable[..., Any], *args: Any, **kwargs: Any
         raise ValueError(f"{option}: {exc}") from None
 
 
+def flag_words(message: str, flags: Mapping[str, str]) -> str:
+    """A library message in the command line's words: each `name=value` becomes `--flag=value`.
+
+    `name=True` becomes `--flag` and `name=False` `--no-flag` (a switch),
+    `name=None` becomes `no --flag` (left out); names the command has no flag
+    for stay as they are.
+
+    Example:
+    >>> flag_words("window=24 with output_steps=None needs 25 rows after difference=True",
+    ...            {"window": "--window", "output_steps": "--output-steps",
+    ...             "difference": "--difference"})
+    '--window=24 with no --output-steps needs 25 rows after --difference'
+    """
+    for name in sorted(flags, key=len, reverse=True):  # output_steps before steps
+        flag = flags[name]
+        message = re.sub(rf"(?<![\w.-]){re.escape(name)}=(?!w\.)", f"{flag}=", message)
+        message = re.sub(rf"{re.escape(flag)}=True\b", flag, message)
+        message = re.sub(rf"{re.escape(flag)}=False\b", f"--no-{flag[2:]}", message)
+        message = re.sub(rf"{re.escape(flag)}=None\b", f"no {flag}", message)
+    return message
+
+
+@contextlib.contextmanager
+def flags_in_messages(flags: Mapping[str, str]) -> Iterator[None]:
+    """Put the `ValueError` / `KeyError` messages raised inside in the command line's words.
+
+    Example:
+    >>> with flags_in_messages({"window": "--window"}):
+    ...     raise ValueError("window=0 is too small")
+    Traceback (most recent call last):
+    ...
+    ValueError: --window=0 is too small
+    """
+    try:
+        yield
+    except (ValueError, KeyError) as exc:
+        if exc.args and isinstance(exc.args[0], str):
+            exc.args = (flag_words(exc.args[0], flags), *exc.args[1:])
+        raise
+
+
 def check_learning_rate(args: argparse.Namespace) -> float:
     """`--learning-rate`, which must be a number > 0.
 
@@ -188,6 +232,21 @@ def backup_folder(args: argparse.Namespace) -> Path:
     return Path(check_backup(args.out / "backup", resume=bool(getattr(args, "resume", False))))
 
 
+def remove_empty_folder(path: Path) -> None:
+    """Remove a folder if it exists and is empty (e.g. a backup folder once training is done).
+
+    Example:
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp()) / "backup"
+    >>> folder.mkdir()
+    >>> remove_empty_folder(folder)
+    >>> folder.exists()
+    False
+    """
+    with contextlib.suppress(FileNotFoundError, OSError):
+        path.rmdir()
+
+
 def seed_everything(seed: int) -> None:
     """Seed Python, NumPy and the Keras backend before a model is built.
 
@@ -202,6 +261,9 @@ def seed_everything(seed: int) -> None:
 def train(args: argparse.Namespace, model: Any, *data: Any, backup: Path,
           **fit_kwargs: Any) -> Any:
     """`rnnkit.training.fit` with the common options: epochs, patience, backup, resume, seed.
+
+    Keras shows its progress (see :func:`progress_verbosity`) unless `args`
+    carries `verbose` (e.g. `0` from a benchmark).
 
     Args:
         args: the parsed arguments.
@@ -225,8 +287,10 @@ def train(args: argparse.Namespace, model: Any, *data: Any, backup: Path,
     """
     from rnnkit.training import fit
 
+    verbose = getattr(args, "verbose", None)
     return fit(model, *data, epochs=args.epochs, patience=args.patience, backup_dir=backup,
-               resume=args.resume, seed=args.seed, verbose=progress_verbosity(), **fit_kwargs)
+               resume=args.resume, seed=args.seed,
+               verbose=progress_verbosity() if verbose is None else verbose, **fit_kwargs)
 
 
 def epochs_run(history: Any) -> int:

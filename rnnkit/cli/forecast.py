@@ -1,11 +1,17 @@
 """`rnnkit forecast`: train a forecaster on an Excel/CSV series, or forecast with a saved one.
 
-Options in, library calls out: the series is read and windowed by
-:class:`rnnkit.series.SeriesWindows`, the model built by
-:func:`rnnkit.models.build_seq2seq`, the evaluation, predictions and forecast
-come from the windows, the plots from :mod:`rnnkit.plotting`. The outputs
+Options in, library calls out: the series is read by
+:func:`rnnkit.series.read_series` (a file without dates gets a row index),
+the settings not given are chosen by :mod:`rnnkit.series.auto` (season, log,
+difference, window; printed with their reasons), the windows are
+:class:`rnnkit.series.SeriesWindows`, the model :func:`rnnkit.models.build_seq2seq`
+(`--strategy`: recursive many-to-many, or direct `output_steps=--steps`, or
+both, keeping the better on a validation backtest). The one-step errors are
+printed beside the backtest errors at the `--steps` horizon, the forecast
+carries a prediction interval (`--interval`), and the outputs
 (predictions.csv, forecast.png, history.png, the bundle forecaster/) are
-written atomically.
+written atomically. :func:`fit_forecaster` and :func:`score_tables` are the
+pipeline that `bench/bench_forecast_quality.py` measures.
 
 Example:
     $ rnnkit forecast --epochs 20 --out out/
@@ -14,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,35 +28,75 @@ from rnnkit.cli import _common as common
 
 #: The shipped sample, its column and its date column.
 SAMPLE, SAMPLE_TARGET, SAMPLE_DATES = "series/airpassengers.xlsx", "passengers", "month"
+#: `--strategy`: recursive (many-to-many, fed back), direct (one call), auto (the better).
+STRATEGIES = ("recursive", "direct", "auto")
+#: The strategy when `--strategy` is not given: on the shipped series neither strategy wins
+#: overall (bench/bench_forecast_quality.py), and recursive costs one training, as before.
+DEFAULT_STRATEGY = "recursive"
+#: The (train, val, test) fractions of the windows (`SeriesWindows`' default).
+SPLIT = (0.7, 0.15, 0.15)
+#: The library's argument names and the flags that set them, for messages.
+FLAGS = {"window": "--window", "output_steps": "--output-steps", "date_column": "--date-column",
+         "missing": "--missing", "sheet": "--sheet", "season": "--season", "steps": "--steps",
+         "interval": "--interval", "cell": "--cell", "units": "--units", "layers": "--layers",
+         "learning_rate": "--learning-rate", "batch_size": "--batch-size", "log": "--log",
+         "difference": "--difference", "horizon": "--steps"}
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
     """Add the options of `rnnkit forecast`."""
-    parser.add_argument("data", nargs="?", type=Path, default=None,
-                        help=".xlsx/.xlsm/.csv/.tsv/.txt file (default: airpassengers.xlsx)")
-    parser.add_argument("--target", default=None,
-                        help="column to forecast (default: the only numeric column)")
-    parser.add_argument("--date-column", default="auto",
-                        help="column of dates, 'auto' (default) or 'none'")
-    parser.add_argument("--sheet", default=None, help="Excel sheet name or 0-based index")
-    parser.add_argument("--missing", default="error", choices=["error", "interpolate", "drop"],
-                        help="what to do with empty cells (default error)")
-    parser.add_argument("--window", type=int, default=24, help="input steps (default 24)")
-    parser.add_argument("--output-steps", type=int, default=None,
-                        help="predict K steps per window (default: many-to-many)")
-    parser.add_argument("--log", action=argparse.BooleanOptionalAction, default=None,
-                        help="log-transform (default: on for the sample, off for a file)")
-    parser.add_argument("--difference", action=argparse.BooleanOptionalAction, default=None,
-                        help="model first differences (default: on for the sample, off for "
-                             "a file)")
-    parser.add_argument("--steps", type=int, default=12,
-                        help="future steps to forecast after the data (default 12)")
-    parser.add_argument("--learning-rate", type=float, default=1e-2,
-                        help="Adam learning rate (default 0.01)")
+    add = parser.add_argument
+    add("data", nargs="?", type=Path, default=None,
+        help=".xlsx/.xlsm/.csv/.tsv/.txt file (default: airpassengers.xlsx)")
+    add("--target", default=None, help="column to forecast (default: the only numeric column)")
+    add("--date-column", default="auto",
+        help="column of dates, 'auto' (default: the first date-like column, else the row "
+             "number) or 'none'")
+    add("--sheet", default=None, help="Excel sheet name or 0-based index")
+    add("--missing", default="error", choices=["error", "interpolate", "drop"],
+        help="what to do with empty cells (default error)")
+    add("--season", type=int, default=None,
+        help="season length in steps (default: from the dates' frequency, else detected from "
+             "the autocorrelation)")
+    add("--window", type=int, default=None,
+        help="input steps (default: two seasons when a season is known, else 24)")
+    add("--strategy", default=None,
+        help=f"recursive, direct or auto (default {DEFAULT_STRATEGY}): a many-to-many model "
+             "fed back, a model that predicts --steps at once, or both, keeping the better "
+             "on the validation part (twice the training time)")
+    add("--output-steps", type=int, default=None,
+        help="direct strategy with K steps per model call (default: --steps)")
+    add("--log", action=argparse.BooleanOptionalAction, default=None,
+        help="log-transform (default auto: when the values are > 0 and their spread grows "
+             "with their level)")
+    add("--difference", action=argparse.BooleanOptionalAction, default=None,
+        help="model first differences (default auto: unless the KPSS and ADF tests find the "
+             "level stationary on at least 100 training values)")
+    add("--steps", type=int, default=12,
+        help="future steps to forecast, and the horizon of the backtest (default 12)")
+    add("--interval", type=float, default=0.8,
+        help="level of the prediction interval, e.g. 0.8 for the 10-90 %% band (0: none; "
+             "default 0.8)")
+    add("--learning-rate", type=float, default=1e-2, help="Adam learning rate (default 0.01)")
     common.add_common_options(parser, units=16, epochs=100, patience=15, batch_size=16,
-                       model_help="a forecaster bundle saved by an earlier run (its "
-                                  "OUT/forecaster): evaluate and forecast with it, without "
-                                  "training")
+                              model_help="a forecaster bundle saved by an earlier run (its "
+                                         "OUT/forecaster): evaluate and forecast with it, "
+                                         "without training")
+
+
+def check_options(args: argparse.Namespace) -> str:
+    """Refuse bad options before anything is read, naming the flag; return the strategy."""
+    common.check_common_options(args, {"--window": 1, "--steps": 1, "--output-steps": 1,
+                                       "--season": 2})
+    common.check_learning_rate(args)
+    from rnnkit._checks import check_choice, check_float
+
+    check_float("--interval", args.interval, low=0.0, high=1.0)
+    strategy = args.strategy and check_choice("--strategy", args.strategy, STRATEGIES)
+    if args.output_steps is not None and strategy not in (None, "direct"):
+        raise ValueError(f"--output-steps={args.output_steps} makes the direct strategy; it "
+                         f"cannot be combined with --strategy {strategy}.")
+    return "direct" if args.output_steps is not None else strategy or DEFAULT_STRATEGY
 
 
 # ----------------------------------------------------------------------------- the data
@@ -64,41 +111,199 @@ def _read_options(args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
     if date_column == "auto" and sample:
         date_column = SAMPLE_DATES
     read: dict[str, Any] = dict(date_column=date_column, missing=args.missing)
+    if date_column == "auto":
+        read["fallback_index"] = True
     if args.sheet is not None:
         read["sheet"] = int(args.sheet) if args.sheet.isdigit() else args.sheet
     return path, read
 
 
-def _target(args: argparse.Namespace, path: Path, read: dict[str, Any]) -> str:
-    """`--target`, else the sample's column, else the file's only numeric column."""
-    if args.target or args.data is None:
-        return args.target or SAMPLE_TARGET
+def read_target(args: argparse.Namespace) -> tuple[Any, Path, dict[str, Any]]:
+    """The target column as a one-column DataFrame, the file, and the `read_series` options.
+
+    The target is `--target`, else the sample's column, else the file's
+    only numeric column. Says so when the dates fell back to a row index.
+    """
+    import pandas as pd
+
     from rnnkit.series import read_series
 
-    numeric = list(read_series(path, **read).columns)
-    if len(numeric) != 1:
-        raise ValueError(f"{str(path)!r} has {len(numeric)} numeric columns {numeric}; "
-                         "choose one with --target.")
-    return numeric[0]
+    path, read = _read_options(args)
+    target = args.target or (SAMPLE_TARGET if args.data is None else None)
+    frame = read_series(path, **read, columns=target)
+    if target is None and frame.shape[1] != 1:
+        raise ValueError(f"{str(path)!r} has {frame.shape[1]} numeric columns "
+                         f"{list(frame.columns)}; choose one with --target.")
+    if read.get("fallback_index") and not isinstance(frame.index, pd.DatetimeIndex):
+        print(f"No column of {str(path)!r} holds dates: the rows are numbered 0, 1, 2, ... "
+              "(name the dates' column with --date-column NAME).")
+    return frame, path, read
 
 
-def _windows(args: argparse.Namespace) -> tuple[Any, Path]:
-    """The training windows over the file (or the sample), and the file's path."""
+@dataclass
+class Fitted:
+    """What :func:`fit_forecaster` made: the windows, the trained model, and how."""
+
+    windows: Any
+    model: Any
+    history: Any
+    path: Path
+    settings: Any
+    strategy: Any
+
+
+def _settings(args: argparse.Namespace, frame: Any) -> Any:
+    """The season, log, difference and window: the flags, else `rnnkit.series.auto`'s rules."""
+    from rnnkit.series import auto, calendar
+
+    frequency = calendar.infer_frequency(frame.index)
+    settings = auto.choose_settings(frame.iloc[:, 0].to_numpy(dtype="float64"),
+                                    frequency=frequency, season=args.season, log=args.log,
+                                    difference=args.difference, window=args.window)
+    season, log, window = settings.season.value, settings.log.value, settings.window.value
+    difference = settings.difference.value
+    switch = {True: ("on", "--{}", "--no-{}"), False: ("off", "--no-{}", "--{}")}
+    rows = [(f"season {season or 'none'}", settings.season, f"--season {season}", "--season N"),
+            (f"window {window}", settings.window, f"--window {window}", "--window N")]
+    for name, value, choice in (("log", log, settings.log),
+                                ("difference", difference, settings.difference)):
+        shown, given, other = switch[value]
+        rows.insert(-1, (f"{name} {shown}", choice, given.format(name), other.format(name)))
+    print("Settings (chosen on the training part unless given):")
+    for label, choice, given, other in rows:
+        print(f"  {label:<15} " + (f"set by {given}" if choice.given else
+                                  f"{choice.reason} ({other} to change)"))
+    return settings
+
+
+def _horizon(args: argparse.Namespace, settings: Any, rows: int) -> int:
+    """`--output-steps`, else `--steps`, at most what every part of the split holds."""
+    from rnnkit.series.parts import split_bounds
+
+    if args.output_steps is not None:
+        return args.output_steps
+    bounds = split_bounds(rows - int(settings.difference.value), SPLIT)
+    sizes = [hi - lo for lo, hi in bounds.values()]
+    return max(1, min(args.steps, sizes[1], sizes[2], sizes[0] - settings.window.value))
+
+
+def _windows(args: argparse.Namespace, path: Path, read: dict[str, Any], target: str,
+             settings: Any, output_steps: int | None) -> Any:
+    """The windows of one strategy over the file, with the chosen settings."""
     from rnnkit.series import SeriesWindows
 
-    path, read = _read_options(args)
-    sample = args.data is None
-    log = args.log if args.log is not None else sample
-    difference = args.difference if args.difference is not None else sample
-    windows = SeriesWindows.from_file(
-        path, target=_target(args, path, read), window=args.window,
-        output_steps=args.output_steps, log=log, difference=difference,
-        batch_size=args.batch_size, seed=args.seed, **read)
-    print(f"Training on {path}: {windows}")
-    return windows, path
+    return SeriesWindows.from_file(
+        path, target=target, window=settings.window.value, output_steps=output_steps,
+        season=settings.season.value, log=settings.log.value,
+        difference=settings.difference.value, batch_size=args.batch_size, seed=args.seed,
+        **read)
+
+
+def _train(args: argparse.Namespace, windows: Any, backup: Path) -> tuple[Any, Any]:
+    """Build and train the model of these windows; return it and its History."""
+    from rnnkit.models import build_seq2seq
+
+    common.seed_everything(args.seed)
+    model = build_seq2seq(windows.input_shape, output_dim=windows.output_dim,
+                          output_steps=windows.output_steps, cell=args.cell, units=args.units,
+                          layers=args.layers, learning_rate=args.learning_rate, seed=args.seed)
+    history = common.train(args, model, windows.train, validation_data=windows.val,
+                           backup=backup)
+    return model, history
+
+
+def _validation_mase(windows: Any, model: Any, horizon: int) -> float:
+    """The model's MASE on a backtest of the validation part at `horizon` steps."""
+    return float(windows.backtest(model, horizon, split="val").loc["model", "MASE"])
+
+
+def fit_forecaster(args: argparse.Namespace, backup: Path, strategy: str) -> Fitted:
+    """Read, choose the settings, window and train: the command's pipeline, without outputs.
+
+    With `strategy="auto"`, a recursive and a direct model are both trained
+    (each with its own backup under `backup`) and the one with the lower
+    MASE on a backtest of the validation part at `--steps` is kept.
+    """
+    from rnnkit.series.auto import Choice, choose_strategy
+    from rnnkit.series.backtest import longest_horizon
+
+    frame, path, read = read_target(args)
+    target = str(frame.columns[0])
+    settings = _settings(args, frame)
+    names = ["recursive", "direct"] if strategy == "auto" else [strategy]
+    fits = {}
+    for name in names:
+        steps = None if name == "recursive" else _horizon(args, settings, len(frame))
+        windows = _windows(args, path, read, target, settings, steps)
+        if name == names[0]:
+            print(f"Training on {path}: {windows}")
+        folder = backup / name if strategy == "auto" else backup
+        fits[name] = (windows, *_train(args, windows, folder))
+    if strategy == "auto":
+        common.remove_empty_folder(backup)
+        horizon = min(args.steps, longest_horizon(fits["recursive"][0], "val"))
+        errors = {name: _validation_mase(w, m, horizon) for name, (w, m, _) in fits.items()}
+        choice = choose_strategy(errors, horizon)
+    else:
+        given = args.strategy or args.output_steps
+        choice = Choice(strategy, "set by --" + ("strategy" if args.strategy else
+                                                 "output-steps") if given else
+                        "the default [--strategy recursive|direct|auto]")
+    steps = fits[choice.value][0].output_steps
+    print(f"strategy {choice.value}" + (f" ({steps} steps per model call)" if steps else "")
+          + f": {choice.reason}")
+    return Fitted(*fits[choice.value], path, settings, choice)
 
 
 # ----------------------------------------------------------------------------- the outputs
+
+def interval_level(args: argparse.Namespace, windows: Any, *, say: bool = True
+                   ) -> float | None:
+    """`--interval`, or `None` when off or when the validation part is too short for `--steps`.
+
+    The interval is calibrated on a backtest of the validation part
+    (`SeriesWindows.calibrate`), which needs `--steps` rows after its first
+    origin; `say` prints why there is no interval.
+    """
+    from rnnkit.series.backtest import longest_horizon
+
+    longest, steps = longest_horizon(windows, "val"), args.steps
+    if not args.interval or steps <= longest:
+        return args.interval or None
+    if say:
+        print(f"no {args.interval:.0%} interval for {steps} steps: it is calibrated on a "
+              f"backtest of the validation part, which allows at most {max(longest, 0)} steps "
+              f"ahead (--steps {max(longest, 1)}, or --interval 0 to turn it off)")
+    return None
+
+
+def score_tables(windows: Any, model: Any, steps: int, interval: float | None
+                 ) -> tuple[Any, Any, int]:
+    """The one-step test errors, the backtest of the test part, and its horizon.
+
+    The horizon is `steps`, or the test part's length when it is shorter.
+    """
+    from rnnkit.series.backtest import longest_horizon
+
+    one_step = windows.evaluate(model, "test")
+    horizon = min(steps, longest_horizon(windows, "test"))
+    backtest = windows.backtest(model, horizon, split="test", interval=interval or None)
+    return one_step, backtest, horizon
+
+
+def _print_tables(one_step: Any, backtest: Any, horizon: int) -> None:
+    """Both tables side by side (one row per method), their names, then their notes."""
+    import pandas as pd
+
+    table = pd.concat({"one step ahead": one_step, f"{horizon} steps ahead": backtest}, axis=1)
+    print(f"Errors, one step ahead: {one_step.columns.name}; {horizon} steps ahead: "
+          f"{backtest.columns.name}")
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        print(table.round(3).to_string())
+    notes = [*one_step.attrs.get("notes", []), *backtest.attrs.get("notes", [])]
+    for note in dict.fromkeys(notes):
+        print(f"note: {note}")
+
 
 def _predictions(windows: Any, model: Any) -> tuple[list[Any], ValueError | None]:
     """One-step predictions of each part the data has, and why a part is missing."""
@@ -113,27 +318,18 @@ def _predictions(windows: Any, model: Any) -> tuple[list[Any], ValueError | None
     return parts, problem
 
 
-def _print_evaluation(windows: Any, model: Any, has_test: bool,
-                      problem: ValueError | None) -> None:
-    """The test errors of the model, the naive and the seasonal-naive forecasts."""
-    if not has_test:
-        print(f"no evaluation table: the data has no complete test window ({problem})")
-        return
-    import pandas as pd
-
-    table = windows.evaluate(model, "test")
-    with pd.option_context("display.width", 120, "display.max_columns", 10):
-        print(table.round(3).to_string())
-
-
 def _prediction_rows(windows: Any, parts: list[Any], future: Any) -> Any:
-    """The rows of predictions.csv: each part's predictions, then the forecast."""
+    """The rows of predictions.csv: each part's predictions, then the forecast (and band)."""
     import pandas as pd
 
-    forecast = pd.DataFrame({"actual": float("nan"), "predicted": future, "part": "forecast"})
+    band = isinstance(future, pd.DataFrame)
+    forecast = pd.DataFrame({"actual": float("nan"), "part": "forecast",
+                             "predicted": future["forecast"] if band else future})
+    if band:
+        forecast = forecast.assign(lower=future["lower"], upper=future["upper"])
     rows = pd.concat(parts + [forecast])
     rows.index.name = rows.index.name or windows.frame.index.name or "index"
-    return rows[["part", "actual", "predicted"]]
+    return rows[["part", "actual", "predicted"] + (["lower", "upper"] if band else [])]
 
 
 def _write_plots(args: argparse.Namespace, windows: Any, rows: Any, test_start: Any,
@@ -143,8 +339,12 @@ def _write_plots(args: argparse.Namespace, windows: Any, rows: Any, test_start: 
 
     target = windows.targets[0]
     predicted = rows.loc[rows["part"] != "forecast", "predicted"].rename("predicted")
+    band = f" with a {args.interval:.0%} interval" if args.interval else ""
+    long = len(windows.frame) > 500  # zoomed on the test part: add a panel of the whole series
     ax = plot_forecast(windows.frame[target], predicted, test_start=test_start, future=future,
-                       title=f"{target}: one-step predictions and {args.steps}-step forecast")
+                       season=windows.season, history=long,
+                       title=f"{target}: one-step predictions and {args.steps}-step "
+                             f"forecast{band}")
     common.write_figure(args.out / "forecast.png", ax.figure)
     if history is None or not history.history.get("loss"):
         return ["forecast.png"]
@@ -153,15 +353,23 @@ def _write_plots(args: argparse.Namespace, windows: Any, rows: Any, test_start: 
 
 
 def _write_forecast(args: argparse.Namespace, windows: Any, model: Any, history: Any) -> None:
-    """Print the evaluation table and write predictions.csv, forecast.png (and history.png)."""
+    """Print the error tables and write predictions.csv, forecast.png (and history.png)."""
     import matplotlib
 
     from rnnkit._fs import atomic_write
 
     parts, problem = _predictions(windows, model)
     test = [p for p in parts if p["part"].iloc[0] == "test"]
-    _print_evaluation(windows, model, bool(test), problem)
-    future = windows.forecast(model, args.steps)
+    level = interval_level(args, windows)
+    if test:
+        one_step, backtest, horizon = score_tables(windows, model, args.steps, level)
+        if horizon < args.steps:
+            print(f"(the test part allows a backtest of at most {horizon} steps ahead, not "
+                  f"--steps {args.steps})")
+        _print_tables(one_step, backtest, horizon)
+    else:
+        print(f"no evaluation table: the data has no complete test window ({problem})")
+    future = windows.forecast(model, args.steps, interval=level)
     rows = _prediction_rows(windows, parts, future)
     args.out.mkdir(parents=True, exist_ok=True)
     atomic_write(args.out / "predictions.csv", rows.to_csv)
@@ -188,22 +396,19 @@ def _forecast_with_bundle(args: argparse.Namespace) -> int:
     return 0
 
 
-def _train_forecaster(args: argparse.Namespace, backup: Path) -> int:
+def _train_forecaster(args: argparse.Namespace, strategy: str, backup: Path) -> int:
     """Train a forecaster, write its outputs and save it as the bundle OUT/forecaster."""
     from rnnkit.bundle import save_bundle
-    from rnnkit.models import build_seq2seq
 
-    windows, data = _windows(args)
-    common.seed_everything(args.seed)
-    model = build_seq2seq(windows.input_shape, output_dim=windows.output_dim,
-                          output_steps=windows.output_steps, cell=args.cell, units=args.units,
-                          layers=args.layers, learning_rate=args.learning_rate, seed=args.seed)
-    history = common.train(args, model, windows.train, validation_data=windows.val,
-                           backup=backup)
+    fitted = fit_forecaster(args, backup, strategy)
+    windows, model, history = fitted.windows, fitted.model, fitted.history
+    if interval_level(args, windows, say=False):  # kept in the bundle
+        windows.calibrate(model, args.steps)
     val_losses = history.history.get("val_loss") or []
     path = save_bundle(args.out / "forecaster", model, windows=windows, job="forecaster",
                        overwrite=True, epochs=common.epochs_run(history),
-                       best_val_loss=min(val_losses) if val_losses else None, data=str(data))
+                       best_val_loss=min(val_losses) if val_losses else None,
+                       data=str(fitted.path))
     _write_forecast(args, windows, model, history)
     if val_losses:
         print(f"stopped after {len(val_losses)} epochs (best val_loss {min(val_losses):.4f})")
@@ -213,23 +418,26 @@ def _train_forecaster(args: argparse.Namespace, backup: Path) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run `rnnkit forecast` with the parsed arguments; return the exit status."""
-    common.check_common_options(args, {"--window": 1, "--steps": 1, "--output-steps": 1})
-    common.check_learning_rate(args)
-    if args.model is not None:
-        return _forecast_with_bundle(args)
-    return _train_forecaster(args, common.backup_folder(args))
+    strategy = check_options(args)
+    with common.flags_in_messages(FLAGS):
+        if args.model is not None:
+            return _forecast_with_bundle(args)
+        return _train_forecaster(args, strategy, common.backup_folder(args))
 
 
 COMMAND = common.Command(
     name="forecast",
     help="train a forecaster on an Excel/CSV series (default: airline passengers)",
     description="Train a recurrent forecaster on one column of an Excel/CSV series (or on "
-                "the shipped airline-passengers sample), print its test errors next to the "
-                "naive and seasonal-naive forecasts, and write forecast.png, "
-                "predictions.csv, history.png and the bundle forecaster/ to --out. With "
-                "--model, use a saved bundle instead of training: its window, target, "
-                "scaling and file-reading settings apply (the data options are ignored), "
-                "on the given file or else on the data it was trained on.",
+                "the shipped airline-passengers sample), print its test errors one step "
+                "ahead and at the --steps horizon next to the naive and seasonal-naive "
+                "forecasts, and write forecast.png (with the prediction interval), "
+                "predictions.csv, history.png and the bundle forecaster/ to --out. The "
+                "season, log, difference and window not given are chosen from the training "
+                "part (printed with the reason). With --model, use a saved bundle instead of "
+                "training: its window, target, scaling and file-reading settings apply (the "
+                "data options are ignored), on the given file or else on the data it was "
+                "trained on.",
     add_options=add_options,
     run=run,
 )

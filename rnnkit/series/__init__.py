@@ -1,4 +1,4 @@
-"""Series for forecasting: read a file, window it, train, predict, forecast, evaluate.
+"""Series for forecasting: read a file, window it, train, predict, forecast, evaluate, backtest.
 
 The public names, each defined in the module that does its job:
 
@@ -11,7 +11,9 @@ The public names, each defined in the module that does its job:
 * the transforms (:mod:`~rnnkit.series.transforms`: `Log`, `Difference`,
   `Scaler`), the calendar (:mod:`~rnnkit.series.calendar`), the metrics and
   naive baselines (:mod:`~rnnkit.series.metrics`) and the use of a trained
-  model (:mod:`~rnnkit.series.forecasting`).
+  model (:mod:`~rnnkit.series.forecasting`), with rolling-origin backtests at
+  the horizon forecast (:mod:`~rnnkit.series.backtest`) and calibrated
+  prediction intervals (:mod:`~rnnkit.series.intervals`).
 
 Everything here but the `tf.data` pipelines (`SeriesWindows.train`, ...)
 works without TensorFlow.

@@ -1,5 +1,8 @@
 """The series' calendar: its frequency, its season length and the dates after its end.
 
+When the index has no dates (or no known season), :func:`detect_season` finds
+the season length from the values' autocorrelation.
+
 Example:
 >>> import pandas as pd
 >>> months = pd.date_range("1949-01-01", periods=144, freq="MS", name="month")
@@ -12,14 +15,24 @@ Example:
 
 from __future__ import annotations
 
+import reprlib
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-__all__ = ["infer_frequency", "season_length", "future_index"]
+from rnnkit._checks import check_optional_int
+
+__all__ = ["infer_frequency", "season_length", "future_index", "detect_season"]
 
 #: Season length of a fixed step (hourly data repeats daily, daily data weekly, ...).
 _TICK_SEASONS = {pd.Timedelta(hours=1): 24, pd.Timedelta(days=1): 7, pd.Timedelta(days=7): 52,
                  pd.Timedelta(minutes=1): 60}
+
+#: detect_season: how many standard errors a peak must stand above zero, and how far above
+#: the trough before it (in autocorrelation units); seasons whose comb scores differ by less
+#: than _SEASON_TIE count as equally strong (the shorter wins).
+_SEASON_Z, _SEASON_PROMINENCE, _SEASON_TIE = 3.0, 0.2, 0.15
 
 
 def infer_frequency(index: pd.Index) -> str | None:
@@ -115,3 +128,113 @@ def future_index(index: pd.Index, frequency: str | None, steps: int) -> pd.Index
         start = int(index[-1]) + step
         return pd.RangeIndex(start, start + step * steps, step, name=index.name)
     return pd.RangeIndex(len(index), len(index) + steps, name=index.name)
+
+
+def detect_season(values: Any, *, max_season: int | None = None) -> int | None:
+    """The season length of a 1-D series, found from its autocorrelation; `None` when unclear.
+
+    The rule, on the values `x` (n of them):
+
+    1. remove the least-squares straight line (the trend), and compute the
+       autocorrelation `r` of what is left (by FFT) up to `max_season` lags;
+    2. a lag `p >= 2` is a *clear peak* when `r[p]` is a local maximum,
+       stands at least 3 standard errors above zero (Bartlett's formula,
+       `se = sqrt((1 + 2 (r[1]² + ... + r[p-1]²)) / n)`, which widens the
+       bound for smooth, strongly correlated series such as random walks) —
+       and above `r[1] ** p` when `r[1] < 0`, which an alternating series
+       reaches without any season —, and rises at least 0.2 above the lowest
+       `r` between `p // 3` and `p` (the trough of a season lies in between);
+    3. each clear peak is scored by the mean of `r` at its multiples (`p,
+       2p, 3p, ...`; the best lag within ±10 % of it, at most ±10, so that
+       noise or a season of 52.18 weeks lands on the right whole number);
+    4. the season is the shortest clear peak whose score is within 0.15 of
+       the best score (so a half-season bump or a noisy multiple does not win).
+
+    The bound of 3 standard errors needs about ten seasons of data for a smooth
+    season (fewer for a sharp one): a shorter series gives `None` rather than
+    a guess. White noise, random walks and AR(1) processes give `None`.
+
+    Args:
+        values: the series (a 1-D array, list or `pandas.Series` of finite
+            numbers), e.g. the training part of the target.
+        max_season: the longest season to look for; default (and at most) a
+            third of the series, so that three seasons are seen.
+
+    Returns:
+        The number of steps in one season, or `None` when no season is clear.
+
+    Raises:
+        ValueError: if `values` is not 1-D or holds a missing or infinite value.
+
+    Example:
+    >>> steps = np.arange(480)
+    >>> noise = np.random.default_rng(0).normal(0, 0.3, 480)
+    >>> detect_season(np.sin(2 * np.pi * steps / 12) + steps / 100 + noise)
+    12
+    >>> detect_season(np.random.default_rng(0).normal(size=480)) is None  # white noise
+    True
+    """
+    x = _season_values(values)
+    limit = len(x) // 3
+    max_season = check_optional_int("max_season", max_season, minimum=2)
+    limit = limit if max_season is None else min(limit, max_season)
+    steps = np.arange(len(x))
+    residual = x - np.polyval(np.polyfit(steps, x, 1), steps) if len(x) > 1 else x
+    if limit < 2 or np.ptp(residual) <= 1e-12 * max(1.0, float(np.abs(x).max())):
+        return None
+    r = _autocorrelation(residual, limit + 1)
+    peaks = _clear_peaks(r, len(x), limit)
+    if not len(peaks):
+        return None
+    scored = [_comb_score(r, int(p), limit) for p in peaks]
+    scores = np.array([score for _, score in scored])
+    return scored[int(np.flatnonzero(scores >= scores.max() - _SEASON_TIE)[0])][0]
+
+
+def _season_values(values: Any) -> np.ndarray:
+    """The values as a 1-D float64 array; raise for another shape or a non-finite value."""
+    try:
+        x = np.asarray(values, dtype="float64")
+    except (TypeError, ValueError):
+        raise ValueError(f"values={reprlib.repr(values)} must be numbers: a 1-D array, list "
+                         "or pandas Series.") from None
+    if x.ndim != 1:
+        raise ValueError(f"values has shape {x.shape}; pass one series (a 1-D array), e.g. "
+                         "frame['sales'].")
+    if not np.isfinite(x).all():
+        raise ValueError(f"values holds {int((~np.isfinite(x)).sum())} missing or infinite "
+                         "value(s); fill them first (e.g. series.interpolate()).")
+    return x
+
+
+def _autocorrelation(x: np.ndarray, lags: int) -> np.ndarray:
+    """The sample autocorrelation of `x` at lags 0..`lags` (by FFT, zero-padded)."""
+    x = x - x.mean()
+    size = 1 << int(np.ceil(np.log2(2 * len(x))))
+    spectrum = np.fft.rfft(x, size)
+    covariance = np.fft.irfft(spectrum * np.conj(spectrum), size)[: lags + 1]
+    return covariance / covariance[0]
+
+
+def _clear_peaks(r: np.ndarray, n: int, limit: int) -> np.ndarray:
+    """The lags 2..`limit` where `r` has a clear peak (step 2 of :func:`detect_season`)."""
+    lags = np.arange(2, limit + 1)
+    se = np.sqrt((1 + 2 * np.cumsum(r[1:limit] ** 2)) / n)  # Bartlett, for lag k: r[1..k-1]
+    alternating = r[1] ** lags if r[1] < 0 else 0.0
+    peak = (r[lags] >= r[lags - 1]) & (r[lags] >= r[lags + 1]) \
+        & (r[lags] - alternating >= _SEASON_Z * se)
+    candidates = lags[peak]
+    if not len(candidates):
+        return candidates
+    bounds = np.column_stack([np.maximum(1, candidates // 3), candidates]).ravel()
+    troughs = np.minimum.reduceat(r, bounds)[::2]
+    return candidates[r[candidates] - troughs >= _SEASON_PROMINENCE]
+
+
+def _comb_score(r: np.ndarray, peak: int, limit: int) -> tuple[int, float]:
+    """The lag near `peak` whose multiples have the highest mean `r`, and that mean."""
+    reach = min(10, max(1, peak // 10))
+    near = range(max(2, peak - reach), min(limit, peak + reach) + 1)
+    season, score = max(((q, float(r[q: limit + 1: q].mean())) for q in near),
+                        key=lambda pair: pair[1])
+    return season, score

@@ -8,6 +8,12 @@ Version 1 holds `version`, the settings of :class:`~rnnkit.series.spec.WindowSpe
 `data` (see :func:`frame_to_json`). A config saved by an older rnnkit loads
 unchanged; a setting it lacks takes its default.
 
+Keys added since (still version 1: an older rnnkit ignores them, and they are
+written only when set, so a config without them is exactly what an older
+rnnkit wrote): the `season` setting, after the other settings, and the
+`calibration` of the prediction intervals (see
+:class:`~rnnkit.series.intervals.Calibration`), after `read_series`.
+
 Example:
 >>> import pandas as pd
 >>> frame = pd.DataFrame({"value": [1, 2, 3]})
@@ -26,28 +32,35 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rnnkit.series.intervals import Calibration
 from rnnkit.series.io import read_series
 from rnnkit.series.spec import WindowSpec
 
 __all__ = ["CONFIG_VERSION", "config_of", "check_config", "config_settings", "config_data",
-           "frame_to_json", "frame_from_json"]
+           "windows_from_config", "frame_to_json", "frame_from_json"]
 
 #: The version of `SeriesWindows.to_config()`; a newer one is refused.
 CONFIG_VERSION = 1
+#: Settings added after version 1, written only when they are not `None`.
+LATER_SETTINGS = ("season",)
 
 
 def config_of(windows: Any, *, include_data: bool = True) -> dict[str, Any]:
     """The config of a `SeriesWindows` (see the module docstring for its keys)."""
     frame = windows.frame
     read = windows._read_settings
+    settings = {name: value for name, value in windows.spec.to_dict().items()
+                if name not in LATER_SETTINGS or value is not None}
     config: dict[str, Any] = {
         "version": CONFIG_VERSION,
-        **windows.spec.to_dict(),
+        **settings,
         "scaler": windows.scaler,
         "frequency": windows.frequency,
         "index_name": None if frame.index.name is None else str(frame.index.name),
         "read_series": dict(read) if read else None,
     }
+    if windows.calibration is not None:
+        config["calibration"] = windows.calibration.to_dict()
     if include_data:
         config["data"] = frame_to_json(frame)
     return config
@@ -77,6 +90,18 @@ def config_data(config: dict[str, Any], data: Any = None) -> Any:
     if isinstance(data, (str, os.PathLike)):
         return read_series(data, **(config.get("read_series") or {}))
     return data
+
+
+def windows_from_config(cls: type, config: dict[str, Any], data: Any = None) -> Any:
+    """`SeriesWindows.from_config`: the windows of a config, with its scaler and calibration."""
+    check_config(config)
+    windows = cls(config_data(config, data), **config_settings(config), scaler=config["scaler"])
+    windows._read_settings = config.get("read_series")
+    if config.get("calibration") is not None:
+        windows._calibration = Calibration.from_dict(config["calibration"])
+    if data is None:  # the saved data held whole windows in every part; new data need not
+        windows._check_parts()
+    return windows
 
 
 def frame_to_json(frame: pd.DataFrame) -> dict[str, Any]:

@@ -5,6 +5,14 @@ first row, every cell as read), and the sheet it came from. Everything a
 reader can refuse is turned into a `ValueError` naming the file and the fix:
 an empty or damaged file, an unknown sheet, text that is not UTF-8.
 
+The fast path is never the wrong one: calamine reads an Excel date before 1900
+(stored as a negative serial number, as pandas, openpyxl and LibreOffice write
+it) as a time of day, losing the date, so a sheet in which calamine returns
+any time of day is read again with openpyxl, which converts every serial (the
+1900 leap-year quirk included: serial 60 is Excel's fictitious 1900-02-29, and
+serials below 61 count from 1899-12-31). Sheets without times of day, the usual
+case, stay on calamine.
+
 Example:
 >>> table, sheet = read_table(Path("data/series/airpassengers.xlsx"))
 >>> sheet, list(table.columns)
@@ -13,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +89,14 @@ def _read_excel(path: Path, sheet: str | int | None, engine: str | None,
         raise ValueError(f"encoding={encoding!r} was given but {str(path)!r} is an Excel "
                          "workbook, which has no text encoding. Drop encoding=.")
     engine = check_choice("engine", engine or excel_engine(), ("calamine", "openpyxl"))
+    table, name = _read_sheet(path, sheet, engine)
+    if engine == "calamine" and has_times_of_day(table):
+        table, name = _read_sheet(path, name, "openpyxl")  # dates before 1900: see above
+    return table, name
+
+
+def _read_sheet(path: Path, sheet: str | int | None, engine: str) -> tuple[pd.DataFrame, str]:
+    """One sheet of the workbook with the given engine, and the sheet's name."""
     try:
         book = pd.ExcelFile(path, engine=engine)
     except ImportError:
@@ -92,6 +109,19 @@ def _read_excel(path: Path, sheet: str | int | None, engine: str | None,
             return book.parse(name, header=0), name
         except Exception as exc:  # a damaged sheet inside a readable zip
             raise _unreadable_workbook(path, exc) from exc
+
+
+def has_times_of_day(table: pd.DataFrame) -> bool:
+    """True when a cell of the table is a `datetime.time` (what calamine makes of a pre-1900 date).
+
+    Example:
+    >>> cells = [datetime.time(0, 0), datetime.datetime(1900, 3, 1)]  # as calamine reads them
+    >>> has_times_of_day(pd.DataFrame({"day": cells})), has_times_of_day(pd.DataFrame({"v": [1]}))
+    (True, False)
+    """
+    return any(isinstance(value, datetime.time)
+               for name in table.columns if table[name].dtype == object
+               for value in table[name].to_numpy())
 
 
 def _pick_sheet(path: Path, names: list[str], sheet: str | int | None) -> str:

@@ -7,12 +7,14 @@ argument; their documentation lives here:
 * :func:`check_model` — the model's input and output shapes against the windows';
 * :func:`one_step` — one-step-ahead predictions over a part, in original units;
 * :func:`predict` — the same as a DataFrame of `actual` and `predicted`;
-* :func:`forecast` — the recursive forecast of the steps after the data;
-* :func:`evaluate` — the errors of the model and of the naive baselines.
+* :func:`forecast` — the recursive forecast of the steps after the data, with a
+  calibrated prediction interval on request (:mod:`~rnnkit.series.intervals`);
+* :func:`evaluate` — the errors of the one-step predictions and of the naive
+  baselines (rolling-origin, multi-step errors: :mod:`~rnnkit.series.backtest`);
+* :func:`season_of` — the season length the baselines use (`SeriesWindows.season`).
 
 Everything comes back in the series' own units (the windows' transforms are
-undone) and on its own time index. Rolling-origin backtests and prediction
-intervals belong here too.
+undone) and on its own time index.
 
 Example:
 >>> from rnnkit.series import SeriesWindows
@@ -33,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from rnnkit._checks import check_int, shape_fits
-from rnnkit.series.calendar import season_length
+from rnnkit.series import calendar
 from rnnkit.series.metrics import (
     error_table,
     naive_forecast,
@@ -41,7 +43,8 @@ from rnnkit.series.metrics import (
     seasonal_naive_forecast,
 )
 
-__all__ = ["check_model", "one_step", "predict", "forecast", "evaluate"]
+__all__ = ["check_model", "one_step", "predict", "forecast", "evaluate", "season_of",
+           "mase_scale", "stacked"]
 
 
 def check_model(windows: Any, model: Any) -> None:
@@ -130,26 +133,41 @@ def predict(windows: Any, model: Any, split: str = "test") -> pd.DataFrame:
                                                 columns=targets)}, axis=1)
 
 
-def forecast(windows: Any, model: Any, steps: int) -> pd.Series | pd.DataFrame:
+def forecast(windows: Any, model: Any, steps: int, *,
+             interval: float | None = None) -> pd.Series | pd.DataFrame:
     """Forecast the `steps` values after the end of the data, in original units.
 
-    `SeriesWindows.forecast(model, steps)`. A many-to-many model predicts one
-    step at a time and reads its own prediction back as the next input; a
-    horizon model predicts `output_steps` at a time (and feeds them back for
-    longer forecasts).
+    `SeriesWindows.forecast(model, steps, interval=None)`. A many-to-many
+    model predicts one step at a time and reads its own prediction back as
+    the next input; a horizon model predicts `output_steps` at a time (and
+    feeds them back for longer forecasts).
+
+    With `interval=p` (e.g. 0.8), each step also gets a band meant to hold the
+    true value with probability `p`: split-conformal, from the errors of a
+    backtest of the validation part at each step, on the log scale with
+    `log=True` (so the band is multiplicative). The windows' calibration
+    (`w.calibrate(model, horizon)`; saved with the config and bundles) is used
+    when it is for this model and reaches `steps`; otherwise it is made first
+    (one batched backtest) and kept. Why this method: see
+    :mod:`rnnkit.series.intervals`.
 
     Args:
         windows: the `SeriesWindows` (`self` of the method).
         model: a trained model fitting these windows.
         steps: how many steps to forecast (≥ 1).
+        interval: `None`, or the level of a prediction interval in (0, 1).
 
     Returns:
-        A `pandas.Series` (one target) or `DataFrame` (several), indexed by
-        the dates that continue the data at its frequency.
+        Without `interval`: a `pandas.Series` (one target) or `DataFrame`
+        (several), indexed by the dates that continue the data at its
+        frequency. With `interval`: a `DataFrame` with columns `forecast`
+        (the same values), `lower` and `upper` (several targets: columns
+        `(column, target)`), and `attrs["interval"]` the level.
 
     Raises:
         ValueError: if forecasting further than one model call needs future
-            values of `features`, which the data does not have.
+            values of `features`, which the data does not have; with
+            `interval`, if the validation part is too short for `steps`.
 
     Example:
     >>> from rnnkit.series import SeriesWindows, read_series
@@ -159,9 +177,29 @@ def forecast(windows: Any, model: Any, steps: int) -> pd.Series | pd.DataFrame:
     >>> model = build_seq2seq(w.input_shape, output_dim=1, output_steps=6)  # doctest: +SKIP
     >>> model.fit(w.train, epochs=50, verbose=0)  # doctest: +SKIP
     >>> w.forecast(model, steps=12)  # two calls of 6 steps: 1961-01 .. 1961-12  # doctest: +SKIP
+    >>> w.forecast(model, steps=12, interval=0.8)  # forecast, lower, upper  # doctest: +SKIP
     """
     steps = check_int("steps", steps)
     check_model(windows, model)
+    if interval is not None:
+        from rnnkit.series.intervals import check_level
+
+        interval = check_level(interval)
+    values = windows.inverse_transform(_forecast_scaled(windows, model, steps),
+                                       anchor=windows.frame.iloc[-1, : windows.output_dim])
+    values = values[:, None] if values.ndim == 1 else values
+    index, targets = windows.future_index(steps), windows.targets
+    if interval is not None:
+        from rnnkit.series.intervals import interval_frame  # intervals builds on this module
+
+        return interval_frame(windows, model, values, index, interval)
+    if len(targets) == 1:
+        return pd.Series(values[:, 0], index=index, name=targets[0])
+    return pd.DataFrame(values, index=index, columns=targets)
+
+
+def _forecast_scaled(windows: Any, model: Any, steps: int) -> np.ndarray:
+    """The scaled, transformed forecast `(steps, targets)` from the last window of the data."""
     per_call = windows.output_steps or 1
     if windows.features and steps > per_call:
         raise ValueError(
@@ -184,14 +222,7 @@ def forecast(windows: Any, model: Any, steps: int) -> pd.Series | pd.DataFrame:
         count += len(new)
         if count < steps:  # the model reads its own predictions back as the next inputs
             history = np.concatenate([history, new], axis=0)[-window:]
-    targets = windows.targets
-    values = windows.inverse_transform(np.concatenate(made, axis=0)[:steps],
-                                       anchor=windows.frame.iloc[-1, : len(targets)])
-    index = windows.future_index(steps)
-    if len(targets) == 1:
-        return pd.Series(values if values.ndim == 1 else values[:, 0], index=index,
-                         name=targets[0])
-    return pd.DataFrame(values, index=index, columns=targets)
+    return np.concatenate(made, axis=0)[:steps]
 
 
 def evaluate(windows: Any, model: Any, split: str = "test",
@@ -209,8 +240,10 @@ def evaluate(windows: Any, model: Any, split: str = "test",
         windows: the `SeriesWindows` (`self` of the method).
         model: a trained model fitting these windows.
         split: `"train"`, `"val"` or `"test"`.
-        season: the season length; default inferred from the index
-            frequency (monthly 12, weekly 52, daily 7, quarterly 4, hourly 24).
+        season: the season length; default `windows.season` (the given
+            season, else the one of the index frequency: monthly 12, weekly
+            52, daily 7, quarterly 4, hourly 24; else one detected in the
+            training part; see :func:`season_of`).
 
     Returns:
         A `DataFrame` indexed by method (and by target when there are
@@ -228,19 +261,71 @@ def evaluate(windows: Any, model: Any, split: str = "test",
     >>> model.fit(w.train, validation_data=w.val, epochs=20, verbose=0)  # doctest: +SKIP
     >>> print(w.evaluate(model, "test").round(3))  # and the naive forecasts  # doctest: +SKIP
     """
-    season = season_length(windows.frequency) if season is None else check_int("season", season)
+    season = windows.season if season is None else check_int("season", season)
     rows, predicted = one_step(windows, model, split)
     targets = windows.targets
     original = windows.frame.iloc[:, : len(targets)].to_numpy(dtype="float64")
-    lo, hi = windows.part_rows("train")
-    scale = naive_scale(original[lo + windows._offset: hi + windows._offset])
+    scale = mase_scale(windows)
     tables = {}
     for j, name in enumerate(targets):
         forecasts = {"model": predicted[:, j], "naive": naive_forecast(original[:, j], rows)}
         if season is not None:
             forecasts["seasonal naive"] = seasonal_naive_forecast(original[:, j], rows, season)
         tables[name] = error_table(original[rows, j], forecasts, float(scale[j]))
-    table = tables[targets[0]] if len(targets) == 1 else \
-        pd.concat(tables, names=["target", "method"])
+    table = stacked(tables, ["method"])
     table.columns.name = f"{split} ({len(rows)} steps, season {season})"
     return table
+
+
+def mase_scale(windows: Any) -> np.ndarray:
+    """The MASE scale of each target: the naive forecast's in-sample MAE on the training part."""
+    lo, hi = windows.part_rows("train")
+    original = windows.frame.iloc[lo + windows._offset: hi + windows._offset,
+                                  : windows.output_dim]
+    return naive_scale(original.to_numpy(dtype="float64"))
+
+
+def stacked(tables: dict[str, pd.DataFrame], names: list[str]) -> pd.DataFrame:
+    """One target's table as it is, several under a first index level `target`.
+
+    `attrs["notes"]` keeps the tables' notes (each prefixed by its target when
+    there are several).
+
+    Example:
+    >>> one = pd.DataFrame({"MAE": [1.0]}, index=pd.Index(["model"], name="method"))
+    >>> one.attrs["notes"] = ["MAPE is undefined."]
+    >>> table = stacked({"a": one, "b": one}, ["method"])
+    >>> table.index.tolist(), table.attrs["notes"]
+    ([('a', 'model'), ('b', 'model')], ['a: MAPE is undefined.', 'b: MAPE is undefined.'])
+    """
+    if len(tables) == 1:
+        table = next(iter(tables.values())).copy()
+        table.attrs["notes"] = list(table.attrs.get("notes", []))
+        return table
+    table = pd.concat(tables, names=["target", *names])
+    table.attrs["notes"] = [f"{name}: {note}" for name, part in tables.items()
+                            for note in part.attrs.get("notes", [])]
+    return table
+
+
+def season_of(windows: Any) -> int | None:
+    """The season length of the windows' baselines (what `SeriesWindows.season` returns).
+
+    In this order: the `season=` setting; the season of the index frequency
+    (monthly 12, quarterly 4, weekly 52, daily 7, hourly 24, ...; see
+    `calendar.season_length`); the season detected from the autocorrelation
+    of the first target over the training part (`calendar.detect_season`);
+    else `None`.
+
+    Example:
+    >>> from rnnkit.series import SeriesWindows
+    >>> season_of(SeriesWindows(list(range(60)), window=4, season=6))
+    6
+    """
+    if windows.spec.season is not None:
+        return windows.spec.season
+    found = calendar.season_length(windows.frequency)
+    if found is None:
+        hi = windows.part_rows("train")[1] + windows._offset
+        found = calendar.detect_season(windows.frame.iloc[:hi, 0].to_numpy(dtype="float64"))
+    return found

@@ -56,6 +56,7 @@ def read_series(
     sort: bool = True,
     engine: str | None = None,
     encoding: str | None = None,
+    fallback_index: bool = False,
 ) -> pd.DataFrame:
     """Read a series from an Excel or CSV file into a DataFrame of numeric columns.
 
@@ -78,9 +79,14 @@ def read_series(
             trailing gaps take the nearest value) or `"drop"` (drop those rows).
         sort: sort the rows by date (default). With `sort=False`, dates out of
             order are an error.
-        engine: force the Excel reader, `"calamine"` or `"openpyxl"`.
+        engine: force the Excel reader, `"calamine"` or `"openpyxl"`
+            (`"calamine"` still falls back to openpyxl as said above).
         encoding: text files only: the file's text encoding, e.g. `"latin-1"`
             or `"cp1252"`; default UTF-8.
+        fallback_index: with `date_column="auto"` and no date-like column,
+            keep a plain row index (0, 1, ...) instead of raising; the
+            result's index then is not a `DatetimeIndex`, which is how a
+            caller can tell (e.g. to say so).
 
     Returns:
         A `pandas.DataFrame` of the numeric columns (`int64` when every value
@@ -100,12 +106,18 @@ def read_series(
     ...                  missing="interpolate")
     >>> df.columns.tolist()
     ['co2_ppm']
+    >>> import pathlib, tempfile
+    >>> counts = pathlib.Path(tempfile.mkdtemp()) / "counts.csv"
+    >>> _ = counts.write_text("count\\n3\\n5\\n4\\n")  # no date column
+    >>> read_series(counts, date_column="auto", fallback_index=True).index
+    RangeIndex(start=0, stop=3, step=1)
     """
     path, columns = _check_arguments(path, columns, missing, sort, encoding)
+    check_bool("fallback_index", fallback_index)
     raw, sheet_name = read_table(path, sheet, engine, encoding)
     where = f"{str(path)!r}" + (f" (sheet {sheet_name!r})" if sheet_name is not None else "")
     table, rows = _drop_blank_rows(raw, where)
-    date_name = _pick_date_column(table, date_column, where)
+    date_name = _pick_date_column(table, date_column, where, fallback_index)
     chosen = _pick_value_columns(table, columns, date_name, where)
     frame = _convert_numbers(table, chosen, where, rows)
     if date_name is not None:
@@ -170,12 +182,16 @@ def _drop_blank_rows(raw: pd.DataFrame, where: str) -> tuple[pd.DataFrame, np.nd
     return table, rows
 
 
-def _pick_date_column(table: pd.DataFrame, date_column: str | None, where: str) -> str | None:
-    """The name of the date column: the one named, the first date-like one (`"auto"`), or None."""
+def _pick_date_column(table: pd.DataFrame, date_column: str | None, where: str,
+                      fallback_index: bool) -> str | None:
+    """The name of the date column: the one named, the first date-like one (`"auto"`), or None.
+
+    With `"auto"` and no date-like column: None when `fallback_index`, else an error.
+    """
     available = list(table.columns)
     if date_column == "auto":
         found = next((c for c in available if is_datelike(table[c])), None)
-        if found is None:
+        if found is None and not fallback_index:
             raise ValueError(
                 f"date_column='auto' found no date column in {where}; its columns are "
                 f"{available}. Name the date column, or pass date_column=None for a row index.")

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["METRICS", "mae", "rmse", "mape", "smape", "mase", "naive_scale", "naive_forecast",
-           "seasonal_naive_forecast", "forecast_errors", "error_table"]
+           "seasonal_naive_forecast", "forecast_errors", "error_table", "metric_notes"]
 
 #: The columns of :func:`error_table`, in order.
 METRICS = ("MAE", "RMSE", "MAPE", "sMAPE", "MASE")
@@ -51,7 +51,9 @@ def rmse(actual: np.ndarray, predicted: np.ndarray) -> float:
 
 
 def mape(actual: np.ndarray, predicted: np.ndarray) -> float:
-    """Mean absolute percentage error, in %; NaN when an actual value is 0.
+    """Mean absolute percentage error, in %; NaN when an actual value is 0 (undefined).
+
+    :func:`error_table` says so in its notes; sMAPE and MASE stay defined.
 
     Example:
     >>> mape(np.array([100.0, 200.0]), np.array([110.0, 180.0]))
@@ -149,6 +151,12 @@ def error_table(actual: np.ndarray, forecasts: Mapping[str, np.ndarray],
                 scale: float) -> pd.DataFrame:
     """The errors of several forecasts of the same values: one row per forecast.
 
+    A metric that cannot be computed is NaN in the numbers, and the table says
+    why in `table.attrs["notes"]`, a list of sentences (empty when all is
+    well): MAPE is undefined when an actual value is 0 (a percentage of 0),
+    so a series with zeros is judged by sMAPE or MASE instead; MASE is
+    undefined when `scale` is not > 0 (a training part that never changes).
+
     Args:
         actual: the true values.
         forecasts: name → forecast (e.g. `{"model": ..., "naive": ...}`).
@@ -156,15 +164,40 @@ def error_table(actual: np.ndarray, forecasts: Mapping[str, np.ndarray],
 
     Returns:
         A `DataFrame` indexed by the forecasts' names, with the columns
-        :data:`METRICS`.
+        :data:`METRICS`, and `attrs["notes"]`.
 
     Example:
     >>> actual = np.array([2.0, 4.0])
     >>> error_table(actual, {"model": np.array([2.0, 5.0]), "naive": np.array([1.0, 2.0])},
     ...             scale=2.0)["MAE"].tolist()
     [0.5, 1.5]
+    >>> table = error_table(np.array([0.0, 0.0, 3.0]), {"model": np.array([1.0, 0.0, 3.0])},
+    ...                     scale=1.0)
+    >>> table["MAPE"].tolist(), table.attrs["notes"]
+    ([nan], ['MAPE is undefined: 2 actual value(s) are 0; use sMAPE or MASE.'])
     """
     actual = np.asarray(actual, dtype="float64")
-    return pd.DataFrame({name: forecast_errors(actual, np.asarray(predicted, dtype="float64"),
-                                               scale)
-                         for name, predicted in forecasts.items()}).T
+    table = pd.DataFrame({name: forecast_errors(actual, np.asarray(predicted, dtype="float64"),
+                                                scale)
+                          for name, predicted in forecasts.items()}, index=list(METRICS)).T
+    table.attrs["notes"] = metric_notes(actual, scale)
+    return table
+
+
+def metric_notes(actual: np.ndarray, scale: float) -> list[str]:
+    """Why a metric of :func:`error_table` is undefined for these values (sentences).
+
+    Example:
+    >>> metric_notes(np.array([1.0, 0.0]), scale=0.0)  # doctest: +NORMALIZE_WHITESPACE
+    ['MAPE is undefined: 1 actual value(s) are 0; use sMAPE or MASE.',
+     'MASE is undefined: its scale (the mean absolute change over the training part) is 0; use
+     MAE or sMAPE.']
+    """
+    notes = []
+    zeros = int(np.count_nonzero(np.asarray(actual) == 0))
+    if zeros:
+        notes.append(f"MAPE is undefined: {zeros} actual value(s) are 0; use sMAPE or MASE.")
+    if not scale > 0:
+        notes.append(f"MASE is undefined: its scale (the mean absolute change over the training "
+                     f"part) is {scale:g}; use MAE or sMAPE.")
+    return notes

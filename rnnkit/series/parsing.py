@@ -16,6 +16,8 @@ True
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 import pandas as pd
 
@@ -110,7 +112,8 @@ def parse_dates(column: pd.Series, *, name: str, where: str) -> pd.DatetimeIndex
     if pd.api.types.is_datetime64_any_dtype(column.dtype):
         parsed = pd.to_datetime(column)
     else:
-        values = column.map(lambda v: v.isoformat() if hasattr(v, "isoformat") else v)
+        values = excel_day_zero(column).map(
+            lambda v: v.isoformat() if hasattr(v, "isoformat") else v)
         parsed = pd.to_datetime(values.astype("string"), errors="coerce", format="mixed")
         bad = parsed.isna()
         if bad.any():
@@ -120,6 +123,29 @@ def parse_dates(column: pd.Series, *, name: str, where: str) -> pd.DatetimeIndex
                 f"{column.iloc[pos]!r}, which is not a date ({int(bad.sum())} such cell(s)). "
                 "Write dates as YYYY-MM-DD (or Excel dates), or pick another date_column.")
     return pd.DatetimeIndex(parsed, name=name)
+
+
+def excel_day_zero(column: pd.Series) -> pd.Series:
+    """Times of day among dates, read as Excel's day 0: 1899-12-30 plus the time.
+
+    An Excel reader returns a date cell whose serial number lies in [0, 1) as
+    a time of day; among other dates it is the first day of Excel's count
+    (1899-12-30, as pandas, openpyxl and LibreOffice write it). A column of
+    times only is left as it is.
+
+    Example:
+    >>> cells = pd.Series([datetime.time(12, 0), datetime.datetime(1900, 1, 1)])
+    >>> excel_day_zero(cells).map(str).tolist()
+    ['1899-12-30 12:00:00', '1900-01-01 00:00:00']
+    """
+    if column.dtype != object:
+        return column
+    times = column.map(lambda v: isinstance(v, datetime.time)).astype(bool)
+    if not times.any() or times.all():
+        return column
+    day_zero = datetime.date(1899, 12, 30)
+    return column.where(~times, column[times].map(
+        lambda v: datetime.datetime.combine(day_zero, v)))
 
 
 def check_unique_dates(index: pd.Index, where: str, rows: np.ndarray | None = None) -> None:

@@ -17,6 +17,7 @@ True
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import operator
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -32,7 +33,7 @@ from rnnkit._checks import (
 )
 from rnnkit.series.transforms import SCALES
 
-__all__ = ["WindowSpec", "PARTS", "settings_as_properties"]
+__all__ = ["WindowSpec", "PARTS", "settings_as_properties", "file_signature"]
 
 #: The parts of a series, in time order.
 PARTS = ("train", "val", "test")
@@ -69,6 +70,8 @@ class WindowSpec:
         batch_size: batch size of the `tf.data` pipelines.
         shuffle: shuffle the training windows (again each epoch).
         seed: seed of the shuffle (`None` or an integer in `[0, 2**31 - 1]`).
+        season: the season length in steps (≥ 1) of the seasonal-naive
+            baseline, or `None` (found from the dates or the data).
 
     Raises:
         ValueError: naming the setting, the value and what is allowed.
@@ -92,6 +95,7 @@ class WindowSpec:
     batch_size: int = _setting(check_int, 32)
     shuffle: bool = _setting(check_bool, True)
     seed: int | None = _setting(check_seed, None)
+    season: int | None = _setting(check_optional_int, None)
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
@@ -181,3 +185,29 @@ def settings_as_properties(cls: type) -> type:
             setattr(cls, name, property(operator.attrgetter(f"_spec.{name}"),
                                         doc=f"The `{name}` setting (see `WindowSpec`)."))
     return cls
+
+
+def file_signature(cls: type) -> tuple[tuple[str, ...], inspect.Signature]:
+    """The keyword-only parameters of `cls`, and the signature of its `from_file` with them.
+
+    `from_file(path, *, <the constructor's keywords>, **read_series_kwargs)`
+    is what `help(SeriesWindows.from_file)` shows.
+
+    Example:
+    >>> class Windows:
+    ...     def __init__(self, data, *, window, log=False):
+    ...         pass
+    >>> names, signature = file_signature(Windows)
+    >>> names, str(signature)
+    (('window', 'log'), "(cls, path: 'str | PathLike', *, window, log=False, \
+**read_series_kwargs) -> 'SeriesWindows'")
+    """
+    kind = inspect.Parameter
+    keywords = [p for p in inspect.signature(cls).parameters.values()
+                if p.kind is kind.KEYWORD_ONLY]
+    signature = inspect.Signature(
+        [kind("cls", kind.POSITIONAL_OR_KEYWORD),
+         kind("path", kind.POSITIONAL_OR_KEYWORD, annotation="str | PathLike"),
+         *keywords, kind("read_series_kwargs", kind.VAR_KEYWORD)],
+        return_annotation="SeriesWindows")
+    return tuple(p.name for p in keywords), signature

@@ -5,7 +5,9 @@ The class ties the series' modules together: its settings are a
 splits (:mod:`~rnnkit.series.parts`) and windows the data (NumPy views, or the
 `tf.data` pipeline of :mod:`~rnnkit.series.pipeline`), saves itself as a config
 (:mod:`~rnnkit.series.config`), and hands a trained model to
-:mod:`~rnnkit.series.forecasting` for predictions, forecasts and evaluations.
+:mod:`~rnnkit.series.forecasting` for predictions, forecasts and evaluations, to
+:mod:`~rnnkit.series.backtest` for rolling-origin backtests and to
+:mod:`~rnnkit.series.intervals` for calibrated prediction intervals.
 
 Example:
 >>> w = SeriesWindows(list(range(1, 61)), window=4, seed=0)
@@ -16,7 +18,7 @@ difference=False, scale='standard', rows: train 42, val 9, test 9, frequency=Non
 
 from __future__ import annotations
 
-import inspect
+import functools
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -25,12 +27,12 @@ import numpy as np
 import pandas as pd
 
 from rnnkit._checks import check_choice, check_names
-from rnnkit.series import calendar, forecasting, parts
-from rnnkit.series.config import check_config, config_data, config_of, config_settings
+from rnnkit.series import backtest, calendar, forecasting, intervals, parts
+from rnnkit.series.config import config_of, windows_from_config
 from rnnkit.series.frames import as_frame, check_frame
 from rnnkit.series.io import read_series
 from rnnkit.series.pipeline import window_dataset
-from rnnkit.series.spec import PARTS, WindowSpec, settings_as_properties
+from rnnkit.series.spec import PARTS, WindowSpec, file_signature, settings_as_properties
 from rnnkit.series.transforms import Difference, Log, Scaler, TransformChain
 
 __all__ = ["SeriesWindows"]
@@ -71,6 +73,8 @@ class SeriesWindows:
         batch_size: batch size of `.train`, `.val`, `.test`.
         shuffle: shuffle `.train` (again each epoch).
         seed: seed of the shuffle.
+        season: the season length (steps) of the seasonal-naive baseline;
+            default found from the dates or the data (see `.season`).
         scaler: a fitted scaler to use instead of fitting one on the training
             part (the dict of another windows' `.scaler`, for the same
             columns); the parts are then not required to hold whole windows.
@@ -101,6 +105,7 @@ class SeriesWindows:
         batch_size: int = 32,
         shuffle: bool = True,
         seed: int | None = None,
+        season: int | None = None,
         scaler: Mapping[str, Any] | None = None,
     ):
         arguments = dict(locals())  # the settings, by name: WindowSpec picks its own
@@ -111,6 +116,7 @@ class SeriesWindows:
         self._frame = frame
         self.frequency = calendar.infer_frequency(frame.index)
         self._read_settings: dict[str, Any] | None = None  # set by from_file / from_config
+        self._calibration: intervals.Calibration | None = None  # set by calibrate/from_config
         self._datasets: dict[str, Any] = {}
         self._transform(scaler)
 
@@ -231,13 +237,7 @@ class SeriesWindows:
         >>> len(w2), w2.scaler == w.scaler
         (30, True)
         """
-        check_config(config)
-        windows = cls(config_data(config, data), **config_settings(config),
-                      scaler=config["scaler"])
-        windows._read_settings = config.get("read_series")
-        if data is None:  # the saved data held whole windows in every part; new data need not
-            windows._check_parts()
-        return windows
+        return windows_from_config(cls, config, data)
 
     def apply(self, data_or_path: Any) -> SeriesWindows:
         """Windows over new data with the same settings and the SAVED scaler (no refit).
@@ -289,6 +289,19 @@ class SeriesWindows:
     def output_dim(self) -> int:
         """Number of target columns predicted per step."""
         return len(self._spec.target)
+
+    @functools.cached_property
+    def season(self) -> int | None:
+        """The season length of the baselines: given, of the frequency, or detected, or `None`.
+
+        See :func:`rnnkit.series.forecasting.season_of` for the rule.
+        """
+        return forecasting.season_of(self)
+
+    @property
+    def calibration(self) -> intervals.Calibration | None:
+        """What prediction intervals need (see `.calibrate`), or `None`; saved in the config."""
+        return self._calibration
 
     @property
     def scaler(self) -> dict[str, Any]:
@@ -354,9 +367,12 @@ class SeriesWindows:
         >>> x[0, :, 0].tolist(), y[0, :, 0].tolist()
         ([38.0, 39.0, 40.0, 41.0], [42.0, 43.0])
         """
+        return self._windows_between(*self._sample_starts(split))
+
+    def _windows_between(self, s0: int, s1: int) -> tuple[np.ndarray, np.ndarray]:
+        """The `(x, y)` views of the windows starting at rows `[s0, s1)`."""
         from numpy.lib.stride_tricks import sliding_window_view
 
-        s0, s1 = self._sample_starts(split)
         k = self.window if self.output_steps is None else self.output_steps
         y = sliding_window_view(self._targets_scaled, k, axis=0).transpose(0, 2, 1)
         shift = 1 if self.output_steps is None else self.window
@@ -414,23 +430,15 @@ class SeriesWindows:
         last_level = self._levels[-1, : len(self._spec.target)]
         return self._undo.undo(values, anchor=anchor, last_level=last_level)
 
-    # the use of a trained model, defined (and documented) in rnnkit.series.forecasting
+    # the use of a trained model, defined (and documented) in rnnkit.series.forecasting,
+    # .backtest and .intervals
     predict = forecasting.predict
     forecast = forecasting.forecast
     evaluate = forecasting.evaluate
+    backtest = backtest.backtest
+    calibrate = intervals.calibrate
 
 
-def _from_file_signature(keywords: list[inspect.Parameter]) -> inspect.Signature:
-    """`from_file(path, *, <the constructor's keywords>, **read_series_kwargs)`, for help()."""
-    kind = inspect.Parameter
-    return inspect.Signature([kind("cls", kind.POSITIONAL_OR_KEYWORD),
-                              kind("path", kind.POSITIONAL_OR_KEYWORD, annotation="str | PathLike"),
-                              *keywords, kind("read_series_kwargs", kind.VAR_KEYWORD)],
-                             return_annotation="SeriesWindows")
-
-
-_CONSTRUCTOR = [p for p in inspect.signature(SeriesWindows).parameters.values()
-                if p.kind is inspect.Parameter.KEYWORD_ONLY]
-#: The keywords of the constructor (the settings and `scaler`), which `from_file` passes on.
-_KEYWORDS = tuple(p.name for p in _CONSTRUCTOR)
-SeriesWindows.from_file.__func__.__signature__ = _from_file_signature(_CONSTRUCTOR)
+#: The keywords of the constructor (the settings and `scaler`), which `from_file` passes on;
+#: help() shows them in from_file's signature.
+_KEYWORDS, SeriesWindows.from_file.__func__.__signature__ = file_signature(SeriesWindows)

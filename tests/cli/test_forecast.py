@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -33,6 +34,21 @@ def test_default_run_prints_the_evaluation_table(default_run):
              if line.split()[:1] in (["model"], ["naive"], ["seasonal"])]
     assert len(table) == 3
     assert all(name in printed for name in ("MAE", "RMSE", "MAPE", "sMAPE", "MASE"))
+    # one step ahead beside the backtest at the --steps horizon, with the interval's coverage
+    assert "one step ahead" in printed and "12 steps ahead" in printed
+    assert "test backtest (horizon 12, 10 origins" in printed and "coverage" in printed
+    assert all(len(line.split()) == 12 + (line.startswith("seasonal")) for line in table)
+
+
+def test_default_run_prints_the_settings_it_chose_and_why(default_run):
+    _, printed, _ = default_run
+    lines = {line.split()[0]: line for line in printed.splitlines()
+             if line.startswith("  ") and line.split()}
+    assert "season 12" in lines["season"] and "frequency MS" in lines["season"]
+    assert "log on" in lines["log"] and "(--no-log to change)" in lines["log"]
+    assert "difference on" in lines["difference"] and "KPSS" in lines["difference"]
+    assert "window 24" in lines["window"] and "two seasons of 12" in lines["window"]
+    assert "strategy recursive: the default" in printed
 
 
 def test_default_run_writes_plots_and_predictions(default_run, data_dir):
@@ -41,7 +57,7 @@ def test_default_run_writes_plots_and_predictions(default_run, data_dir):
         data = (out / name).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
     rows = pd.read_csv(out / "predictions.csv", parse_dates=["month"], index_col="month")
-    assert list(rows.columns) == ["part", "actual", "predicted"]
+    assert list(rows.columns) == ["part", "actual", "predicted", "lower", "upper"]
     assert rows["part"].unique().tolist() == ["train", "val", "test", "forecast"]
     known = rows[rows["part"] != "forecast"]
     source = pd.read_csv(data_dir / "series" / "airpassengers.csv", parse_dates=["month"],
@@ -52,6 +68,81 @@ def test_default_run_writes_plots_and_predictions(default_run, data_dir):
     future = rows[rows["part"] == "forecast"]
     assert list(future.index) == list(pd.date_range("1961-01-01", periods=12, freq="MS"))
     assert future["actual"].isna().all() and (future["predicted"] > 0).all()
+    # the 80 % interval of the forecast (multiplicative: log=True), and only of the forecast
+    assert (future["lower"] < future["predicted"]).all()
+    assert (future["predicted"] < future["upper"]).all()
+    assert known[["lower", "upper"]].isna().all().all()
+
+
+def seasonal_csv(path, n=360, season=24, header="load"):
+    """A CSV with no date column: a trend, a daily-like season of 24 steps and noise."""
+    steps = np.arange(n)
+    rng = np.random.default_rng(0)
+    values = 100 + 0.1 * steps + 10 * np.sin(2 * np.pi * steps / season) + rng.normal(0, 1, n)
+    pd.DataFrame({header: values}).to_csv(path, index=False)
+    return path
+
+
+def test_a_file_without_dates_runs_with_the_defaults(tmp_path, capsys):
+    out = tmp_path / "out"
+    data = seasonal_csv(tmp_path / "load.csv")
+    assert main(["forecast", str(data), "--epochs", "1", "--units", "2", "--out",
+                 str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "the rows are numbered 0, 1, 2" in printed and "--date-column NAME" in printed
+    assert "season 24" in printed and "autocorrelation" in printed  # no dates: detected
+    assert "window 48" in printed and "two seasons of 24" in printed
+    assert "difference on" in printed  # the trend
+    assert "seasonal naive" in printed and "12 steps ahead" in printed  # the backtest table
+    rows = pd.read_csv(out / "predictions.csv", index_col=0)
+    assert rows.index.name == "index"
+    future = rows[rows["part"] == "forecast"]
+    assert list(future.index) == list(range(360, 372)) and future["lower"].notna().all()
+
+
+def test_season_and_switches_given_on_the_command_line_are_used(tmp_path, capsys):
+    out = tmp_path / "out"
+    data = seasonal_csv(tmp_path / "load.csv")
+    assert main(["forecast", str(data), "--season", "12", "--no-difference", "--log",
+                 "--steps", "6", "--interval", "0", "--epochs", "1", "--units", "2",
+                 "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "season 12" in printed and "set by --season 12" in printed
+    assert "set by --no-difference" in printed and "set by --log" in printed
+    assert "window 24" in printed  # two seasons of the season given
+    assert "6 steps ahead" in printed and "coverage" not in printed  # --interval 0: none
+    rows = pd.read_csv(out / "predictions.csv", index_col=0)
+    assert list(rows.columns) == ["part", "actual", "predicted"]
+    from rnnkit.bundle import load_bundle
+
+    windows = load_bundle(out / "forecaster").windows
+    assert (windows.season, windows.log, windows.difference) == (12, True, False)
+
+
+def test_direct_strategy_predicts_the_steps_in_one_call(tmp_path, data_dir, capsys):
+    out = tmp_path / "out"
+    assert main(["forecast", str(data_dir / "series" / "airpassengers.csv"), "--strategy",
+                 "direct", "--epochs", "1", "--units", "2", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "strategy direct (12 steps per model call): set by --strategy" in printed
+    from rnnkit.bundle import load_bundle
+
+    assert load_bundle(out / "forecaster").windows.output_steps == 12
+
+
+def test_auto_strategy_keeps_the_better_on_the_validation_part(tmp_path, data_dir, capsys):
+    out = tmp_path / "out"
+    assert main(["forecast", str(data_dir / "series" / "airpassengers.csv"), "--strategy",
+                 "auto", "--steps", "6", "--epochs", "1", "--units", "2", "--out",
+                 str(out)]) == 0
+    printed = capsys.readouterr().out
+    line = next(line for line in printed.splitlines() if line.startswith("strategy "))
+    assert "validation backtest at 6 steps: MASE recursive" in line and "direct" in line
+    assert not (out / "backup").exists()  # both trainings finished: no backup left
+    from rnnkit.bundle import load_bundle
+
+    kept = load_bundle(out / "forecaster").windows.output_steps
+    assert (kept is None) == line.startswith("strategy recursive")
 
 
 def test_forecast_on_a_csv_with_missing_values(tmp_path, data_dir, capsys):
@@ -76,7 +167,7 @@ def test_bad_input_exits_with_a_message(tmp_path, data_dir, capsys):
                  str(tmp_path)]) == 2
     assert "choose one with --target" in capsys.readouterr().err
     assert main(["forecast", "--window", "200", "--out", str(tmp_path)]) == 2
-    assert "window=200" in capsys.readouterr().err
+    assert "--window=200" in capsys.readouterr().err  # the flag, not the argument
     assert not (tmp_path / "predictions.csv").exists()
 
 
@@ -155,7 +246,9 @@ def test_a_leftover_backup_is_refused_without_resume(tmp_path, data_dir, capsys,
     [("--epochs", "0", "--epochs=0"), ("--steps", "0", "--steps=0"),
      ("--patience", "-1", "--patience=-1"), ("--window", "0", "--window=0"),
      ("--output-steps", "0", "--output-steps=0"), ("--batch-size", "0", "--batch-size=0"),
-     ("--units", "0", "--units=0"), ("--learning-rate", "0", "--learning-rate=0.0")],
+     ("--units", "0", "--units=0"), ("--learning-rate", "0", "--learning-rate=0.0"),
+     ("--season", "1", "--season=1"), ("--interval", "1.5", "--interval=1.5"),
+     ("--strategy", "best", "--strategy='best'")],
 )
 def test_bad_numbers_are_refused_before_reading_or_training(tmp_path, capsys, monkeypatch,
                                                             option, value, named):
@@ -182,8 +275,9 @@ BAD_INPUT = [
     case("cli-forecast-window-zero",
          using(lambda c: ["forecast", str(c.csv(dated(30))), "--window", "0"]),
          CLI, "window=0"),
-    case("cli-forecast-window-too-long",
-         using(lambda c: ["forecast", str(c.csv(dated(30))), "--window", "24"]),
+    case("cli-forecast-window-too-long",  # (1..30 is a trend: --no-difference keeps 30 rows)
+         using(lambda c: ["forecast", str(c.csv(dated(30))), "--window", "24",
+                          "--no-difference"]),
          CLI, "window=24", "train 21"),
     case("cli-forecast-bad-cell",
          using(lambda c: ["forecast", str(c.csv(dated(30))), "--window", "3", "--cell", "tcn"]),
@@ -196,6 +290,15 @@ BAD_INPUT = [
          using(lambda c: ["forecast", str(c.csv(dated(30))), "--window", "3", "--steps", "0",
                           "--out", str(c.tmp / "out")]),
          CLI, "--steps=0"),
+    case("cli-forecast-output-steps-with-recursive",
+         using(lambda c: ["forecast", str(c.csv(dated(30))), "--window", "3", "--output-steps",
+                          "2", "--strategy", "recursive", "--out", str(c.tmp / "out")]),
+         CLI, "--output-steps=2", "--strategy recursive"),
+    case("cli-forecast-log-with-zeros",
+         using(lambda c: ["forecast", str(c.csv(dated(30, value=np.arange(30.0)))), "--window",
+                          "3", "--log", "--epochs", "1", "--units", "2", "--out",
+                          str(c.tmp / "out")]),
+         CLI, "--log needs values > 0", "--no-log"),
     case("cli-forecast-patience-negative",
          using(lambda c: ["forecast", str(c.csv(dated(30))), "--window", "3", "--patience",
                           "-1", "--out", str(c.tmp / "out")]),

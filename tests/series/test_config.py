@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from rnnkit.series import SeriesWindows, WindowSpec
-from rnnkit.series.config import frame_from_json, frame_to_json
+from rnnkit.series.config import LATER_SETTINGS, frame_from_json, frame_to_json
 from tests._bad_input import bad_input_test, case, t
 from tests.series._helpers import counting
 
@@ -57,8 +57,14 @@ def test_apply_uses_the_saved_scaler(airpassengers, data_dir):
 
 def test_config_keys_come_from_the_spec():
     config = SeriesWindows(counting(), window=4).to_config()
+    first = [name for name in WindowSpec.names() if name not in LATER_SETTINGS]
+    assert list(config) == ["version", *first, "scaler", "frequency", "index_name",
+                            "read_series", "data"]
+    # a setting added after version 1 is written when set, after the others, and read back
+    config = SeriesWindows(counting(), window=4, season=6).to_config()
     assert list(config) == ["version", *WindowSpec.names(), "scaler", "frequency", "index_name",
                             "read_series", "data"]
+    assert SeriesWindows.from_config(json.loads(json.dumps(config))).season == 6
 
 
 #: A config written by rnnkit before `rnnkit.series` became a package (log, difference, a

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rnnkit.series import SeriesWindows, forecasting
+from rnnkit.series import SeriesWindows, backtest, forecasting, intervals
 from tests._bad_input import bad_input_test, case, t, using
 from tests.series._helpers import counting, tiny_model
 
@@ -53,6 +53,8 @@ def test_the_methods_are_the_forecasting_functions():
     assert SeriesWindows.predict is forecasting.predict
     assert SeriesWindows.forecast is forecasting.forecast
     assert SeriesWindows.evaluate is forecasting.evaluate
+    assert SeriesWindows.backtest is backtest.backtest
+    assert SeriesWindows.calibrate is intervals.calibrate
 
 
 def test_trained_model_beats_naive_forecast_on_airpassengers(airpassengers):

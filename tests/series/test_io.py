@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import sys
 
 import numpy as np
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 
 from rnnkit.series import SeriesWindows, engines, read_series
-from rnnkit.series.parsing import blank, is_datelike, row_number, to_numbers
+from rnnkit.series.parsing import blank, excel_day_zero, is_datelike, row_number, to_numbers
 from tests._bad_input import (
     bad_input_test,
     case,
@@ -103,6 +104,10 @@ BAD_INPUT = [
     case("read-bad-engine", using(lambda c: t(read_series, c.xlsx({"s": dated()}),
                                               engine="xlrd")),
          ValueError, "engine='xlrd'", "'calamine'"),
+    case("read-fallback-index-not-bool",
+         using(lambda c: t(read_series, c.csv(dated()), date_column="auto",
+                           fallback_index="yes")),
+         ValueError, "fallback_index='yes'", "True or False"),
 ]
 
 test_bad_input = bad_input_test(BAD_INPUT)
@@ -234,6 +239,98 @@ def test_blank_rows_are_skipped_and_rows_are_counted_as_in_the_file(tmp_path):
         read_series(path, date_column="day")
     ok = write_csv(tmp_path, "day,v\n2020-01-01,1\n , \n2020-01-02,2\n\n", "ok.csv")
     assert read_series(ok, date_column="day")["v"].tolist() == [1, 2]
+
+
+def test_date_column_auto_falls_back_to_a_row_index_when_asked(tmp_path, data_dir):
+    path = write_csv(tmp_path, "load,temperature\n3,10.5\n5,11.0\n4,9.5\n")
+    df = read_series(path, date_column="auto", fallback_index=True)
+    assert isinstance(df.index, pd.RangeIndex) and list(df.index) == [0, 1, 2]
+    assert list(df.columns) == ["load", "temperature"] and df["load"].tolist() == [3, 5, 4]
+    with pytest.raises(ValueError):  # the message is pinned by the row read-date-auto-finds-none
+        read_series(path, date_column="auto")
+    dated_frame = read_series(data_dir / "series" / "airpassengers.csv", date_column="auto",
+                              fallback_index=True)  # a date column is still used
+    assert isinstance(dated_frame.index, pd.DatetimeIndex) and dated_frame.index.name == "month"
+
+
+# ============================================================================ dates before 1900
+
+def monthly_workbook(path, start: str, writer: str) -> pd.DatetimeIndex:
+    """Monthly dates from `start` to 1901-06 in column `month`, written by openpyxl or pandas."""
+    dates = pd.date_range(start, "1901-06-01", freq="MS", name="month")
+    if writer == "pandas":
+        pd.DataFrame({"month": dates, "value": np.arange(len(dates))}).to_excel(path, index=False)
+    else:
+        make_workbook(path, {"data": [["month", "value"]]
+                             + [[d.to_pydatetime(), i] for i, d in enumerate(dates)]})
+    return dates
+
+
+def engines_used(monkeypatch) -> list[str]:
+    """Record the engine of every sheet that read_series reads."""
+    used: list[str] = []
+    read_sheet = engines._read_sheet
+
+    def recording(path, sheet, engine):
+        used.append(engine)
+        return read_sheet(path, sheet, engine)
+
+    monkeypatch.setattr(engines, "_read_sheet", recording)
+    return used
+
+
+@pytest.mark.parametrize("writer", ["openpyxl", "pandas"])
+@pytest.mark.parametrize("start", ["1749-01-01", "1850-01-01"])
+def test_dates_before_1900_read_alike_on_every_engine(tmp_path, monkeypatch, start, writer):
+    path = tmp_path / "historical.xlsx"
+    dates = monthly_workbook(path, start, writer)
+    used = engines_used(monkeypatch)
+    for engine in ("calamine", "openpyxl", None):
+        df = read_series(path, date_column="auto", engine=engine)
+        pd.testing.assert_index_equal(df.index, dates, check_exact=True, exact=False)
+        assert df["value"].tolist() == list(range(len(dates)))
+    # calamine reads the negative serials as times of day: that sheet is read again with openpyxl
+    assert used == ["calamine", "openpyxl", "openpyxl", "calamine", "openpyxl"]
+
+
+def test_serials_around_1900_and_the_leap_year_quirk(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["when", "value"])
+    serials = [-1.5, -1, 0.5, 1, 59, 61, 62]  # 60 would be Excel's fictitious 1900-02-29
+    for row, serial in enumerate(serials, start=2):
+        sheet.cell(row, 1, serial).number_format = "yyyy-mm-dd hh:mm"
+        sheet.cell(row, 2, row)
+    book.save(tmp_path / "serials.xlsx")
+    expected = pd.DatetimeIndex(["1899-12-28 12:00", "1899-12-29", "1899-12-30 12:00",
+                                 "1900-01-01", "1900-02-28", "1900-03-01", "1900-03-02"])
+    for engine in ("calamine", "openpyxl"):
+        df = read_series(tmp_path / "serials.xlsx", date_column="when", engine=engine)
+        assert df.index.tolist() == expected.tolist(), engine
+    days = pd.date_range("1900-01-01", "1900-03-31", freq="D", name="day")
+    make_workbook(tmp_path / "daily.xlsx", {"d": [["day", "v"]] + [[d.to_pydatetime(), 1.0]
+                                                                   for d in days]})
+    for engine in ("calamine", "openpyxl"):
+        df = read_series(tmp_path / "daily.xlsx", date_column="day", engine=engine)
+        pd.testing.assert_index_equal(df.index, days, exact=False)
+
+
+def test_workbooks_after_1900_stay_on_the_fast_path(data_dir, monkeypatch):
+    used = engines_used(monkeypatch)
+    df = read_series(data_dir / "series" / "airpassengers.xlsx", date_column="month")
+    assert used == ["calamine"] and len(df) == 144
+    assert not engines.has_times_of_day(engines.read_table(
+        data_dir / "series" / "co2_weekly.xlsx", engine="calamine")[0])
+
+
+def test_times_of_day_among_dates_are_excel_day_zero():
+    cells = pd.Series([datetime.time(6, 0), datetime.datetime(1900, 1, 1)], dtype=object)
+    assert excel_day_zero(cells).tolist() == [pd.Timestamp("1899-12-30 06:00"),
+                                              datetime.datetime(1900, 1, 1)]
+    times = pd.Series([datetime.time(6, 0), datetime.time(7, 0)], dtype=object)
+    assert excel_day_zero(times) is times  # a column of times only is not a date column
 
 
 # ============================================================================ cell parsing

@@ -12,6 +12,7 @@ from rnnkit.series.metrics import (
     METRICS,
     error_table,
     forecast_errors,
+    metric_notes,
     naive_forecast,
     naive_scale,
     seasonal_naive_forecast,
@@ -60,3 +61,23 @@ def test_error_table_has_one_row_per_forecast():
     assert list(table.index) == ["model", "naive"] and list(table.columns) == list(METRICS)
     assert table.loc["model", "MAE"] == 1.0 and table.loc["naive", "MAE"] == pytest.approx(4 / 3)
     assert table.loc["naive", "MASE"] == pytest.approx(2 / 3)
+    assert table.attrs["notes"] == []  # every metric is defined
+
+
+def test_mape_with_zeros_is_undefined_and_the_table_says_why():
+    actual = np.array([0.0, 5.0, 0.0, 0.0, 4.0])
+    table = error_table(actual, {"model": np.array([1.0, 5.0, 0.0, 1.0, 5.0]),
+                                 "naive": np.array([2.0, 0.0, 5.0, 0.0, 0.0])}, scale=1.0)
+    assert table["MAPE"].isna().all()
+    assert not table[["MAE", "RMSE", "sMAPE", "MASE"]].isna().any().any()  # still defined
+    assert table.attrs["notes"] == ["MAPE is undefined: 3 actual value(s) are 0; use sMAPE "
+                                    "or MASE."]
+    assert "MAPE is undefined when an actual value is 0" in " ".join(error_table.__doc__.split())
+
+
+def test_mase_without_a_scale_is_undefined_and_the_table_says_why():
+    table = error_table(ACTUAL, {"model": PREDICTED}, scale=0.0)
+    assert math.isnan(table.loc["model", "MASE"]) and table.loc["model", "MAE"] == 1.0
+    assert table.attrs["notes"] == metric_notes(ACTUAL, 0.0)
+    assert len(table.attrs["notes"]) == 1 and table.attrs["notes"][0].startswith(
+        "MASE is undefined: its scale")

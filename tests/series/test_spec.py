@@ -45,6 +45,10 @@ BAD_INPUT = [
          KeyError, "'price'", "'value'"),
     case("windows-target-not-a-name", t(SeriesWindows, indexed(), window=4, target=5),
          ValueError, "target=5"),
+    case("windows-season-zero", t(SeriesWindows, indexed(), window=4, season=0), ValueError,
+         "season=0", ">= 1"),
+    case("windows-season-float", t(SeriesWindows, indexed(), window=4, season=12.5),
+         ValueError, "season=12.5"),
 ]
 
 test_bad_input = bad_input_test(BAD_INPUT)
@@ -88,13 +92,20 @@ def test_the_settings_are_the_constructor_keywords_with_the_same_defaults():
 
 def test_a_new_setting_is_one_field_with_its_check():
     extended = dataclasses.make_dataclass(
-        "Extended", [("season", "int | None", _setting(check_optional_int, None))],
+        "Extended", [("lags", "int | None", _setting(check_optional_int, None))],
         bases=(WindowSpec,), frozen=True)
-    spec = extended(window=3, season=12)
-    assert spec.to_dict()["season"] == 12 and extended.from_dict(spec.to_dict()) == spec
-    assert "season" in extended.names()
-    with pytest.raises(ValueError, match="season=0"):
-        extended(window=3, season=0)
+    spec = extended(window=3, lags=12)
+    assert spec.to_dict()["lags"] == 12 and extended.from_dict(spec.to_dict()) == spec
+    assert "lags" in extended.names()
+    with pytest.raises(ValueError, match="lags=0"):
+        extended(window=3, lags=0)
+
+
+def test_season_is_a_setting_that_defaults_to_none():
+    assert WindowSpec(window=3).season is None and WindowSpec.names()[-1] == "season"
+    spec = WindowSpec(window=3, season=np.int64(7))
+    assert spec.season == 7 and type(spec.season) is int
+    assert WindowSpec.from_dict(json.loads(json.dumps(spec.to_dict()))) == spec
 
 
 def test_with_columns_resolves_targets_and_features():

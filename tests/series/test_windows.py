@@ -167,3 +167,43 @@ def test_a_given_scaler_is_used_instead_of_a_refit():
         SeriesWindows(counting(60, columns=2), window=4, scaler=w.scaler)
     with pytest.raises(ValueError, match="scaler="):
         SeriesWindows(short, window=4, scaler={"center": [0.0]})
+
+
+# ============================================================================ the season
+
+def test_season_is_given_else_of_the_frequency_else_detected(monkeypatch):
+    from rnnkit.series import calendar
+
+    assert SeriesWindows(counting(60), window=4).season == 12  # monthly
+    assert SeriesWindows(counting(60), window=4, season=5).season == 5  # given wins
+    seen = []
+
+    def detect(values, **kwargs):
+        seen.append(values)
+        return 7
+
+    monkeypatch.setattr(calendar, "detect_season", detect, raising=False)
+    dateless = counting(60, columns=2).reset_index(drop=True) * 2.0
+    w = SeriesWindows(dateless, window=4, difference=True)
+    assert w.season == 7 and w.season == 7 and len(seen) == 1  # found once
+    lo, hi = w.part_rows("train")
+    np.testing.assert_array_equal(seen[0], dateless["c0"].to_numpy()[: hi + 1])  # its part
+    assert w.evaluate(_tiny(w), "val").columns.name.endswith("season 7)")
+    assert SeriesWindows(dateless, window=4, season=3).season == 3 and len(seen) == 1
+    monkeypatch.setattr(calendar, "detect_season", lambda values, **kwargs: None)
+    assert SeriesWindows(dateless, window=4).season is None
+
+
+def test_season_is_detected_in_a_dateless_seasonal_series():
+    steps = np.arange(300)
+    noise = np.random.default_rng(0).normal(0, 0.2, 300)
+    w = SeriesWindows(10 + np.sin(2 * np.pi * steps / 7) + noise, window=14)
+    assert w.frequency is None and w.season == 7
+    table = w.evaluate(_tiny(w), "test")
+    assert "seasonal naive" in table.index and "season 7" in table.columns.name
+
+
+def _tiny(w):
+    from tests.series._helpers import tiny_model
+
+    return tiny_model(w)
