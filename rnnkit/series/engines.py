@@ -29,6 +29,13 @@ import numpy as np
 import pandas as pd
 
 from rnnkit._checks import check_choice
+from rnnkit.series.dialect import (
+    check_header_row,
+    first_lines,
+    number_marks,
+    sniff_separator,
+    with_thousands,
+)
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -51,7 +58,9 @@ def excel_engine() -> str:
 
 
 def read_table(path: Path, sheet: str | int | None = None, engine: str | None = None,
-               encoding: str | None = None) -> tuple[pd.DataFrame, str | None]:
+               encoding: str | None = None, *, sep: str | None = None,
+               decimal: str | None = None, thousands: str | None = None,
+               header: int | None = 0) -> tuple[pd.DataFrame, str | None]:
     """Read the table as it is in the file (header on the first row); return it and the sheet.
 
     Args:
@@ -59,6 +68,11 @@ def read_table(path: Path, sheet: str | int | None = None, engine: str | None = 
         sheet: Excel only: a sheet name or 0-based index; default the first.
         engine: Excel only: `"calamine"` or `"openpyxl"`; default the fastest installed.
         encoding: text only: the text encoding; default UTF-8.
+        sep, decimal, thousands: text only: the separator, decimal mark and
+            thousands separator (`""`: none); None: detected
+            (:mod:`rnnkit.series.dialect`).
+        header: `0`: the first row names the columns (an all-numeric one is an
+            error); `None`: no header row, the columns are `column_0`, `column_1`, ...
 
     Returns:
         The raw table, and the sheet's name (`None` for a text file).
@@ -68,11 +82,25 @@ def read_table(path: Path, sheet: str | int | None = None, engine: str | None = 
                          "no data. Check that the file was saved completely, or pass another "
                          "file.")
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        return _read_excel(path, sheet, engine, encoding)
+        for name, value in (("sep", sep), ("decimal", decimal), ("thousands", thousands)):
+            if value is not None:
+                raise ValueError(f"{name}={value!r} was given but {str(path)!r} is an Excel "
+                                 f"workbook, whose cells hold numbers as numbers. Drop {name}=.")
+        table, name = _read_excel(path, sheet, engine, encoding, header)
+        if header == 0:
+            check_header_row(list(table.columns), f"{str(path)!r} (sheet {name!r})")
+        return _name_columns(table, header), name
     if sheet is not None:
         raise ValueError(f"sheet={sheet!r} was given but {str(path)!r} is a "
                          f"{path.suffix.lower()} file, which has no sheets. Drop sheet=.")
-    return _read_text(path, encoding or "utf-8"), None
+    return _name_columns(_read_text(path, encoding or "utf-8", sep, decimal, thousands,
+                                    header), header), None
+
+
+def _name_columns(table: pd.DataFrame, header: int | None) -> pd.DataFrame:
+    if header is None:
+        table.columns = [f"column_{i}" for i in range(len(table.columns))]
+    return table
 
 
 def _unreadable_workbook(path: Path, exc: Exception) -> ValueError:
@@ -84,18 +112,19 @@ def _unreadable_workbook(path: Path, exc: Exception) -> ValueError:
 
 
 def _read_excel(path: Path, sheet: str | int | None, engine: str | None,
-                encoding: str | None) -> tuple[pd.DataFrame, str]:
+                encoding: str | None, header: int | None) -> tuple[pd.DataFrame, str]:
     if encoding is not None:
         raise ValueError(f"encoding={encoding!r} was given but {str(path)!r} is an Excel "
                          "workbook, which has no text encoding. Drop encoding=.")
     engine = check_choice("engine", engine or excel_engine(), ("calamine", "openpyxl"))
-    table, name = _read_sheet(path, sheet, engine)
+    table, name = _read_sheet(path, sheet, engine, header)
     if engine == "calamine" and has_times_of_day(table):
-        table, name = _read_sheet(path, name, "openpyxl")  # dates before 1900: see above
+        table, name = _read_sheet(path, name, "openpyxl", header)  # dates before 1900: see above
     return table, name
 
 
-def _read_sheet(path: Path, sheet: str | int | None, engine: str) -> tuple[pd.DataFrame, str]:
+def _read_sheet(path: Path, sheet: str | int | None, engine: str,
+                header: int | None = 0) -> tuple[pd.DataFrame, str]:
     """One sheet of the workbook with the given engine, and the sheet's name."""
     try:
         book = pd.ExcelFile(path, engine=engine)
@@ -106,7 +135,7 @@ def _read_sheet(path: Path, sheet: str | int | None, engine: str) -> tuple[pd.Da
     with book:
         name = _pick_sheet(path, [str(n) for n in book.sheet_names], sheet)
         try:
-            return book.parse(name, header=0), name
+            return book.parse(name, header=header), name
         except Exception as exc:  # a damaged sheet inside a readable zip
             raise _unreadable_workbook(path, exc) from exc
 
@@ -144,13 +173,22 @@ def _pick_sheet(path: Path, names: list[str], sheet: str | int | None) -> str:
     raise ValueError(f"sheet={sheet!r} must be a sheet name (str) or index (int).")
 
 
-def _read_text(path: Path, encoding: str) -> pd.DataFrame:
-    suffix = path.suffix.lower()
-    options: dict[str, Any] = {"sep": ","} if suffix == ".csv" else \
-        {"sep": "\t"} if suffix == ".tsv" else \
-        {"sep": None, "engine": "python"}  # .txt: comma, tab, semicolon or whitespace, sniffed
+def _read_text(path: Path, encoding: str, sep: str | None, decimal: str | None,
+               thousands: str | None, header: int | None) -> pd.DataFrame:
+    """The text file read with its separator and number marks (given, or detected)."""
+    where = f"{str(path)!r}"
     try:
-        return pd.read_csv(path, encoding=encoding, **options)
+        if sep is None:
+            sep = sniff_separator(first_lines(path, encoding), path.suffix.lower(), where)
+        options: dict[str, Any] = {"sep": sep} if sep is not None else \
+            {"sep": None, "engine": "python"}  # .txt, ragged: sniffed by pandas, as before
+        cells = pd.read_csv(path, encoding=encoding, dtype=str, header=header, **options)
+        marks = number_marks(cells, sep, where, decimal, thousands)
+        if header == 0:
+            check_header_row(list(cells.columns), where, marks)
+        table = pd.read_csv(path, encoding=encoding, header=header, decimal=marks[0],
+                            **options)
+        return with_thousands(table, cells, marks)
     except UnicodeDecodeError as exc:
         byte = exc.object[exc.start:exc.start + 1]
         raise ValueError(

@@ -4,7 +4,8 @@ Reading runs in phases, each a function below that raises for what it finds
 wrong, naming the file, the column, the spreadsheet row and the fix:
 
 1. check the arguments (:func:`_check_arguments`);
-2. read the raw table with the Excel or CSV engine (:mod:`rnnkit.series.engines`);
+2. read the raw table with the Excel or CSV engine (:mod:`rnnkit.series.engines`; text
+   files as written: separator, decimal mark, thousands, :mod:`rnnkit.series.dialect`);
 3. drop blank rows (:func:`_drop_blank_rows`);
 4. pick the date column (:func:`_pick_date_column`);
 5. pick the value columns (:func:`_pick_value_columns`);
@@ -31,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from rnnkit._checks import check_bool, check_choice, check_names, check_path
+from rnnkit.series.dialect import check_dialect
 from rnnkit.series.engines import SUFFIXES, read_table
 from rnnkit.series.parsing import (
     blank,
@@ -57,16 +59,25 @@ def read_series(
     engine: str | None = None,
     encoding: str | None = None,
     fallback_index: bool = False,
+    sep: str | None = None,
+    decimal: str | None = None,
+    thousands: str | None = None,
+    dayfirst: bool | None = None,
+    header: int | None = 0,
 ) -> pd.DataFrame:
     """Read a series from an Excel or CSV file into a DataFrame of numeric columns.
 
-    The first row of the sheet or file holds the column names. Excel files are
+    The first row of the sheet or file holds the column names (a first row of
+    numbers only is an error: pass `header=None` when there is no header row).
+    Text files are read as written (:mod:`rnnkit.series.dialect`): the
+    separator, decimal mark and thousands separator are detected, and a file
+    whose numbers or dates read two ways is an error naming both readings and
+    the keyword that settles it, never a guess. Excel files are
     read with python-calamine when it is installed (about 7x faster than
     openpyxl), with openpyxl otherwise. Completely empty rows are skipped.
 
     Args:
-        path: an `.xlsx`, `.xlsm`, `.csv`, `.tsv` or `.txt` file (`.txt`: the
-            delimiter is sniffed).
+        path: an `.xlsx`, `.xlsm`, `.csv`, `.tsv` or `.txt` file.
         columns: the value column(s) to keep; default: every numeric column
             (text columns such as labels are left out).
         sheet: Excel only: the sheet name, or its 0-based index; default the
@@ -87,6 +98,19 @@ def read_series(
             keep a plain row index (0, 1, ...) instead of raising; the
             result's index then is not a `DatetimeIndex`, which is how a
             caller can tell (e.g. to say so).
+        sep: text files only: the separator; default: the one of `,` `;` tab
+            `|` that splits every one of the first lines alike.
+        decimal: text files only: the decimal mark, `"."` or `","`; default:
+            decided from the value cells (`1,5` → `","`; `1,234` alone is an error).
+        thousands: text files only: the thousands separator (`""` for none,
+            `"."`, `","`, `" "`, `"'"`); default: decided from the value cells.
+        dayfirst: how `01.02.2020`-style dates are read (`True`: 1 February);
+            default: decided from the whole column (a day above 12 settles
+            it; a column with no deciding date is an error). ISO `YYYY-MM-DD`
+            dates are never ambiguous.
+        header: `0` (default): the first row names the columns; `None`: the
+            file has no header row and the columns are named `column_0`,
+            `column_1`, ...
 
     Returns:
         A `pandas.DataFrame` of the numeric columns (`int64` when every value
@@ -98,7 +122,8 @@ def read_series(
         ValueError: for an unsupported suffix, an empty, damaged or
             non-UTF-8 file (without `encoding=`), an unknown sheet, no numeric
             column, a non-numeric or missing cell (with `missing="error"`), an
-            empty column, and bad, duplicate or unsorted dates.
+            empty column, bad, duplicate or unsorted dates, an all-numeric
+            header row, and numbers or dates that read two ways.
         KeyError: for a column or date column that is not in the file.
 
     Example:
@@ -114,14 +139,20 @@ def read_series(
     """
     path, columns = _check_arguments(path, columns, missing, sort, encoding)
     check_bool("fallback_index", fallback_index)
-    raw, sheet_name = read_table(path, sheet, engine, encoding)
+    check_dialect(sep, decimal, thousands, header)
+    if dayfirst is not None and not isinstance(dayfirst, bool):
+        raise ValueError(f"dayfirst={dayfirst!r} must be True, False or None (decide from "
+                         "the dates).")
+    raw, sheet_name = read_table(path, sheet, engine, encoding, sep=sep, decimal=decimal,
+                                 thousands=thousands, header=header)
     where = f"{str(path)!r}" + (f" (sheet {sheet_name!r})" if sheet_name is not None else "")
     table, rows = _drop_blank_rows(raw, where)
+    rows = rows - (header is None)  # without a header row, data row 0 is spreadsheet row 1
     date_name = _pick_date_column(table, date_column, where, fallback_index)
     chosen = _pick_value_columns(table, columns, date_name, where)
     frame = _convert_numbers(table, chosen, where, rows)
     if date_name is not None:
-        frame = _index_by_dates(frame, table[date_name], where, rows, sort)
+        frame = _index_by_dates(frame, table[date_name], where, rows, sort, dayfirst)
     frame = _handle_missing(frame, missing, where, dated=date_name is not None)
     return _integer_dtypes(frame)
 
@@ -264,10 +295,10 @@ def _convert_numbers(table: pd.DataFrame, chosen: list[str], where: str,
 
 
 def _index_by_dates(frame: pd.DataFrame, cells: pd.Series, where: str, rows: np.ndarray,
-                    sort: bool) -> pd.DataFrame:
+                    sort: bool, dayfirst: bool | None) -> pd.DataFrame:
     """Index the frame by the parsed dates; refuse repeats; sort (or refuse disorder)."""
     name = str(cells.name)
-    dates = parse_dates(cells, name=name, where=where)
+    dates = parse_dates(cells, name=name, where=where, dayfirst=dayfirst)
     frame.index = dates
     check_unique_dates(dates, f"date column {name!r} of {where}", rows)
     if dates.is_monotonic_increasing:

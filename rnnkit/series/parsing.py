@@ -17,6 +17,7 @@ True
 from __future__ import annotations
 
 import datetime
+import re
 
 import numpy as np
 import pandas as pd
@@ -90,13 +91,17 @@ def is_datelike(column: pd.Series) -> bool:
     return bool(parsed.notna().all())
 
 
-def parse_dates(column: pd.Series, *, name: str, where: str) -> pd.DatetimeIndex:
+def parse_dates(column: pd.Series, *, name: str, where: str,
+                dayfirst: bool | None = None) -> pd.DatetimeIndex:
     """The column as a `DatetimeIndex` named `name`; raise naming the first blank or bad cell.
 
     Args:
         column: the date cells (datetimes, dates or strings).
         name: the column's name, for the index and the messages.
         where: the file (and sheet) it comes from, for the messages.
+        dayfirst: how `01.02.2020`-style dates (day and month before the
+            year) are read: None decides from the whole column (see
+            :func:`day_month_order`).
 
     Example:
     >>> dates = parse_dates(pd.Series(["2020-01-01", "2020-01-08"]), name="week", where="'w.csv'")
@@ -114,7 +119,8 @@ def parse_dates(column: pd.Series, *, name: str, where: str) -> pd.DatetimeIndex
     else:
         values = excel_day_zero(column).map(
             lambda v: v.isoformat() if hasattr(v, "isoformat") else v)
-        parsed = pd.to_datetime(values.astype("string"), errors="coerce", format="mixed")
+        values = day_month_order(values.astype("string"), dayfirst, name=name, where=where)
+        parsed = pd.to_datetime(values, errors="coerce", format="mixed")
         bad = parsed.isna()
         if bad.any():
             pos = int(np.flatnonzero(bad.to_numpy())[0])
@@ -123,6 +129,70 @@ def parse_dates(column: pd.Series, *, name: str, where: str) -> pd.DatetimeIndex
                 f"{column.iloc[pos]!r}, which is not a date ({int(bad.sum())} such cell(s)). "
                 "Write dates as YYYY-MM-DD (or Excel dates), or pick another date_column.")
     return pd.DatetimeIndex(parsed, name=name)
+
+
+#: A date with day and month before the year (`31.01.2020`, `1/31/20 10:00`).
+DAY_MONTH = re.compile(r"^\s*(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})((?:[ T].*)?)\s*$")
+
+
+def day_month_order(values: pd.Series, dayfirst: bool | None, *, name: str,
+                    where: str) -> pd.Series:
+    """Rewrite day/month/year cells as ISO dates, the order decided for the whole column.
+
+    A first number above 12 makes the column day-first, a second one above 12
+    month-first; `dayfirst=` says it outright. A column with no deciding
+    value whose cells read two ways is an error naming both readings (ISO
+    `YYYY-MM-DD` is never ambiguous). Two-digit years: 69-99 → 1900s.
+
+    Example:
+    >>> cells = pd.Series(["01.02.2020", "31.01.2020"])
+    >>> day_month_order(cells, None, name="d", where="'a.csv'").tolist()
+    ['2020-02-01', '2020-01-31']
+    >>> day_month_order(cells[:1], None, name="d", where="'a.csv'")
+    Traceback (most recent call last):
+    ...
+    ValueError: date column 'd' of 'a.csv' reads two ways: row 2 holds '01.02.2020', which is \
+2020-02-01 with dayfirst=True but 2020-01-02 with dayfirst=False, and no date has a day above \
+12 to decide. Pass dayfirst=True or dayfirst=False.
+    """
+    # without leading blanks, a day or month comes first only where a separator is the 2nd
+    # or 3rd character (ISO dates start with 4 digits); only those cells, and cells that
+    # start with a blank, go through the full pattern
+    candidates = (values.str.slice(0, 3).str.contains(r"^\d{1,2}[./-]", regex=True)
+                  | values.str.match(r"\s"))
+    parts = values[candidates.fillna(False).to_numpy(bool)].str.extract(DAY_MONTH)
+    parts = parts.reindex(values.index)
+    matched = parts[0].notna().to_numpy()
+    if not matched.any():
+        return values
+    first, second = (parts[i][matched].astype(int).to_numpy() for i in (0, 2))
+    cells = values[matched]
+    if dayfirst is None:
+        day_high, month_high = np.flatnonzero(first > 12), np.flatnonzero(second > 12)
+        if len(day_high) and len(month_high):
+            d, m = (int(np.flatnonzero(matched)[k[0]]) for k in (day_high, month_high))
+            raise ValueError(
+                f"date column {name!r} of {where} mixes day-first dates (row {row_number(d)}: "
+                f"{values.iloc[d]!r}) and month-first ones (row {row_number(m)}: "
+                f"{values.iloc[m]!r}). Write the dates one way, e.g. YYYY-MM-DD.")
+        dayfirst = True if len(day_high) else False if len(month_high) else None
+    years = parts[3][matched].astype(int).to_numpy()
+    years = np.where(years < 100, np.where(years < 69, 2000, 1900) + years, years)
+    days, months = (first, second) if dayfirst else (second, first)
+    iso = [f"{y:04d}-{m:02d}-{d:02d}{rest}" for y, m, d, rest in
+           zip(years, months, days, parts[4][matched].fillna(""), strict=True)]
+    if dayfirst is None and (first != second).any():
+        k = int(np.flatnonzero(first != second)[0])
+        pos = int(np.flatnonzero(matched)[k])
+        raise ValueError(
+            f"date column {name!r} of {where} reads two ways: row {row_number(pos)} holds "
+            f"{cells.iloc[k]!r}, which is {years[k]:04d}-{second[k]:02d}-{first[k]:02d} with "
+            f"dayfirst=True but {years[k]:04d}-{first[k]:02d}-{second[k]:02d} with "
+            "dayfirst=False, and no date has a day above 12 to decide. Pass dayfirst=True or "
+            "dayfirst=False.")
+    out = values.copy()
+    out[matched] = iso
+    return out
 
 
 def excel_day_zero(column: pd.Series) -> pd.Series:

@@ -21,6 +21,7 @@ from tests._bad_input import (
     using,
     with_cell,
 )
+from tests.series.test_dialect import REFUSED
 
 # ============================================================================ bad input
 # Rows of the bad-input table for this area (see tests/_bad_input.py for the runner).
@@ -108,6 +109,32 @@ BAD_INPUT = [
          using(lambda c: t(read_series, c.csv(dated()), date_column="auto",
                            fallback_index="yes")),
          ValueError, "fallback_index='yes'", "True or False"),
+    # ---------------------------------------------------------------- read_series: dialect
+    case("read-bad-sep", using(lambda c: t(read_series, c.csv(dated()), sep="ab")),
+         ValueError, "sep='ab'", "one character"),
+    case("read-bad-decimal", using(lambda c: t(read_series, c.csv(dated()), decimal=";")),
+         ValueError, "decimal=';'", "'.' or ','"),
+    case("read-bad-thousands",
+         using(lambda c: t(read_series, c.csv(dated()), decimal=",", thousands=",")),
+         ValueError, "thousands=','", "differ from decimal="),
+    case("read-sep-is-decimal", using(lambda c: t(read_series, c.csv(dated()), sep=",",
+                                                  decimal=",")),
+         ValueError, "sep=','", "must differ"),
+    case("read-bad-header", using(lambda c: t(read_series, c.csv(dated()), header=1)),
+         ValueError, "header=1", "0", "None"),
+    case("read-bad-dayfirst", using(lambda c: t(read_series, c.csv(dated()), dayfirst="yes")),
+         ValueError, "dayfirst='yes'", "True, False or None"),
+    case("read-sep-of-an-xlsx", using(lambda c: t(read_series, c.xlsx({"s": dated()}),
+                                                  sep=";")),
+         ValueError, "sep=';'", "Excel", "Drop sep="),
+    case("read-xlsx-header-of-numbers",
+         using(lambda c: t(read_series, c.xlsx({"s": pd.DataFrame({1.5: [2.5, 3.5]})}))),
+         ValueError, "header row", "(sheet 's')", "['1.5']", "header=None"),
+    # file shapes refused (tests/series/test_dialect.py SHAPES): read-<shape id>
+    *[case(f"read-{shape}", using(lambda c, name=name, text=text, options=options:
+                                  t(read_series, c.write(name, text), **options)),
+           expected[0], *expected[1:])
+      for shape, name, text, options, expected in REFUSED],
 ]
 
 test_bad_input = bad_input_test(BAD_INPUT)
@@ -271,9 +298,9 @@ def engines_used(monkeypatch) -> list[str]:
     used: list[str] = []
     read_sheet = engines._read_sheet
 
-    def recording(path, sheet, engine):
+    def recording(path, sheet, engine, *args):
         used.append(engine)
-        return read_sheet(path, sheet, engine)
+        return read_sheet(path, sheet, engine, *args)
 
     monkeypatch.setattr(engines, "_read_sheet", recording)
     return used
