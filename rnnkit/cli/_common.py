@@ -184,6 +184,9 @@ def flag_words(message: str, flags: Mapping[str, str]) -> str:
     """
     for name in sorted(flags, key=len, reverse=True):  # output_steps before steps
         flag = flags[name]
+        if flag.startswith("--no-"):  # a flag that turns something off: name=None
+            message = re.sub(rf"(?<![\w.-]){re.escape(name)}=None\b", flag, message)
+            continue
         message = re.sub(rf"(?<![\w.-]){re.escape(name)}=(?!w\.)", f"{flag}=", message)
         message = re.sub(rf"{re.escape(flag)}=True\b", flag, message)
         message = re.sub(rf"{re.escape(flag)}=False\b", f"--no-{flag[2:]}", message)

@@ -25,9 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from rnnkit.cli import _common as common
+from rnnkit.cli._series_file import READ_FLAGS, add_file_options, read_target
 
-#: The shipped sample, its column and its date column.
-SAMPLE, SAMPLE_TARGET, SAMPLE_DATES = "series/airpassengers.xlsx", "passengers", "month"
 #: `--strategy`: recursive (many-to-many, fed back), direct (one call), auto (the better).
 STRATEGIES = ("recursive", "direct", "auto")
 #: The strategy when `--strategy` is not given: on the shipped series neither strategy wins
@@ -36,8 +35,8 @@ DEFAULT_STRATEGY = "recursive"
 #: The (train, val, test) fractions of the windows (`SeriesWindows`' default).
 SPLIT = (0.7, 0.15, 0.15)
 #: The library's argument names and the flags that set them, for messages.
-FLAGS = {"window": "--window", "output_steps": "--output-steps", "date_column": "--date-column",
-         "missing": "--missing", "sheet": "--sheet", "season": "--season", "steps": "--steps",
+FLAGS = {**READ_FLAGS, "window": "--window", "output_steps": "--output-steps",
+         "season": "--season", "steps": "--steps",
          "interval": "--interval", "cell": "--cell", "units": "--units", "layers": "--layers",
          "learning_rate": "--learning-rate", "batch_size": "--batch-size", "log": "--log",
          "difference": "--difference", "horizon": "--steps"}
@@ -46,15 +45,7 @@ FLAGS = {"window": "--window", "output_steps": "--output-steps", "date_column": 
 def add_options(parser: argparse.ArgumentParser) -> None:
     """Add the options of `rnnkit forecast`."""
     add = parser.add_argument
-    add("data", nargs="?", type=Path, default=None,
-        help=".xlsx/.xlsm/.csv/.tsv/.txt file (default: airpassengers.xlsx)")
-    add("--target", default=None, help="column to forecast (default: the only numeric column)")
-    add("--date-column", default="auto",
-        help="column of dates, 'auto' (default: the first date-like column, else the row "
-             "number) or 'none'")
-    add("--sheet", default=None, help="Excel sheet name or 0-based index")
-    add("--missing", default="error", choices=["error", "interpolate", "drop"],
-        help="what to do with empty cells (default error)")
+    add_file_options(parser)
     add("--season", type=int, default=None,
         help="season length in steps (default: from the dates' frequency, else detected from "
              "the autocorrelation)")
@@ -100,45 +91,6 @@ def check_options(args: argparse.Namespace) -> str:
 
 
 # ----------------------------------------------------------------------------- the data
-
-def _read_options(args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
-    """The file to read and the `read_series` options, with the sample's defaults."""
-    from rnnkit.datasets import sample_path
-
-    sample = args.data is None
-    path = sample_path(SAMPLE) if sample else args.data
-    date_column = None if str(args.date_column).lower() == "none" else args.date_column
-    if date_column == "auto" and sample:
-        date_column = SAMPLE_DATES
-    read: dict[str, Any] = dict(date_column=date_column, missing=args.missing)
-    if date_column == "auto":
-        read["fallback_index"] = True
-    if args.sheet is not None:
-        read["sheet"] = int(args.sheet) if args.sheet.isdigit() else args.sheet
-    return path, read
-
-
-def read_target(args: argparse.Namespace) -> tuple[Any, Path, dict[str, Any]]:
-    """The target column as a one-column DataFrame, the file, and the `read_series` options.
-
-    The target is `--target`, else the sample's column, else the file's
-    only numeric column. Says so when the dates fell back to a row index.
-    """
-    import pandas as pd
-
-    from rnnkit.series import read_series
-
-    path, read = _read_options(args)
-    target = args.target or (SAMPLE_TARGET if args.data is None else None)
-    frame = read_series(path, **read, columns=target)
-    if target is None and frame.shape[1] != 1:
-        raise ValueError(f"{str(path)!r} has {frame.shape[1]} numeric columns "
-                         f"{list(frame.columns)}; choose one with --target.")
-    if read.get("fallback_index") and not isinstance(frame.index, pd.DatetimeIndex):
-        print(f"No column of {str(path)!r} holds dates: the rows are numbered 0, 1, 2, ... "
-              "(name the dates' column with --date-column NAME).")
-    return frame, path, read
-
 
 @dataclass
 class Fitted:

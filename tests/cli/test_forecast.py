@@ -266,6 +266,45 @@ def test_bad_numbers_are_refused_before_reading_or_training(tmp_path, capsys, mo
 # ============================================================================ bad input
 # Rows of the bad-input table for this area (see tests/_bad_input.py for the runner).
 
+
+# ---------------------------------------------------------------- files as written
+
+EUROPEAN = "datum;wert\n" + "".join(f"{d:02d}.{m:02d}.2020;{d},{m}\n"
+                                     for m in (1, 2) for d in (1, 15, 28))
+
+
+def test_a_european_csv_is_read_as_written(tmp_path, capsys, monkeypatch):
+    from rnnkit.cli import build_parser
+    from rnnkit.cli._series_file import read_target
+
+    path = tmp_path / "de.csv"
+    path.write_text(EUROPEAN, encoding="utf-8")
+    args = build_parser().parse_args(["forecast", str(path), "--target", "wert"])
+    frame, _, read = read_target(args)
+    assert frame["wert"].tolist() == [1.1, 15.1, 28.1, 1.2, 15.2, 28.2]
+    assert [d.strftime("%Y-%m-%d") for d in frame.index] == [
+        "2020-01-01", "2020-01-15", "2020-01-28", "2020-02-01", "2020-02-15", "2020-02-28"]
+    assert "fallback_index" in read and "decimal" not in read  # detected, not given
+
+
+def test_file_flags_reach_read_series_and_its_messages_speak_cli(tmp_path, capsys,
+                                                                 monkeypatch):
+    import keras
+
+    monkeypatch.setattr(keras.Model, "fit", _no_training)
+    path = tmp_path / "ambiguous.csv"
+    path.write_text("d;v\n01.02.2020;1,5\n01.03.2020;2,5\n01.04.2020;3,5\n", encoding="utf-8")
+    assert main(["forecast", str(path), "--target", "v"]) == 2
+    err = capsys.readouterr().err
+    assert "--dayfirst" in err and "--no-dayfirst" in err and "dayfirst=" not in err
+    from rnnkit.cli import build_parser
+    from rnnkit.cli._series_file import read_target
+
+    frame, _, _ = read_target(build_parser().parse_args(
+        ["forecast", str(path), "--target", "v", "--dayfirst", "--decimal", ","]))
+    assert frame.index[0].month == 2 and frame["v"].tolist() == [1.5, 2.5, 3.5]
+
+
 BAD_INPUT = [
     case("cli-forecast-missing-file", using(lambda c: ["forecast", str(c.tmp / "gone.xlsx")]),
          CLI, "gone.xlsx"),
@@ -303,6 +342,13 @@ BAD_INPUT = [
          using(lambda c: ["forecast", str(c.csv(dated(30))), "--window", "3", "--patience",
                           "-1", "--out", str(c.tmp / "out")]),
          CLI, "--patience=-1"),
+    case("cli-forecast-no-header",
+         using(lambda c: ["forecast", str(c.write("n.csv", "112\n118\n132\n129\n"))]),
+         CLI, "--no-header"),
+    case("cli-forecast-two-decimal-readings",
+         using(lambda c: ["forecast", str(c.write("t.csv", "d;v\n1;1,234\n2;2,345\n3;3,456\n")),
+                          "--target", "v"]),
+         CLI, "--decimal=", "--thousands="),
 ]
 
 test_bad_input = bad_input_test(BAD_INPUT)

@@ -1,0 +1,110 @@
+"""How `rnnkit forecast` reads its file: the file options and the `read_series` call.
+
+The options name what :func:`rnnkit.series.read_series` needs to read a file
+as it is written: the sheet, the date column (a row index when no column holds
+dates), the separator, decimal mark and thousands separator of a text file,
+day-first or month-first dates, a missing header row, and empty cells.
+:data:`READ_FLAGS` maps `read_series`' argument names to these flags, so that
+its messages reach the user in the command line's words.
+
+Example:
+>>> import argparse
+>>> parser = argparse.ArgumentParser()
+>>> add_file_options(parser)
+>>> path, read = read_options(parser.parse_args(["sales.csv", "--decimal", ",", "--dayfirst"]))
+>>> read["decimal"], read["dayfirst"], read["fallback_index"]
+(',', True, True)
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+__all__ = ["READ_FLAGS", "SAMPLE", "add_file_options", "read_options", "read_target"]
+
+#: The shipped sample, its column and its date column.
+SAMPLE, SAMPLE_TARGET, SAMPLE_DATES = "series/airpassengers.xlsx", "passengers", "month"
+#: `read_series`' argument names and the flags that set them, for messages.
+READ_FLAGS = {"date_column": "--date-column", "missing": "--missing", "sheet": "--sheet",
+              "sep": "--sep", "decimal": "--decimal", "thousands": "--thousands",
+              "dayfirst": "--dayfirst", "header": "--no-header"}
+
+
+def add_file_options(parser: argparse.ArgumentParser) -> None:
+    """Add the options that say how to read the series file."""
+    add = parser.add_argument
+    add("data", nargs="?", type=Path, default=None,
+        help=".xlsx/.xlsm/.csv/.tsv/.txt file (default: airpassengers.xlsx)")
+    add("--target", default=None, help="column to forecast (default: the only numeric column)")
+    add("--date-column", default="auto",
+        help="column of dates, 'auto' (default: the first date-like column, else the row "
+             "number) or 'none'")
+    add("--sheet", default=None, help="Excel sheet name or 0-based index")
+    add("--missing", default="error", choices=["error", "interpolate", "drop"],
+        help="what to do with empty cells (default error)")
+    add("--sep", default=None, help="text files: the separator, e.g. ';' (default: detected)")
+    add("--decimal", default=None, choices=[".", ","],
+        help="text files: the decimal mark (default: detected)")
+    add("--thousands", default=None,
+        help="text files: the thousands separator, e.g. '.', or 'none' (default: detected)")
+    add("--dayfirst", action=argparse.BooleanOptionalAction, default=None,
+        help="dates written day first (31.01.2020) or month first (default: decided from the "
+             "whole column)")
+    add("--no-header", dest="header", action="store_const", const=None, default=0,
+        help="the file has no header row (columns are named column_0, column_1, ...)")
+
+
+def read_options(args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
+    """The file to read and the `read_series` options, with the sample's defaults.
+
+    Example:
+    >>> read_options(argparse.Namespace(data=Path("a.csv"), date_column="none", missing="drop",
+    ...              sheet=None, sep=";", decimal=None, thousands="none", dayfirst=None,
+    ...              header=0))[1]
+    {'date_column': None, 'missing': 'drop', 'sep': ';', 'thousands': ''}
+    """
+    from rnnkit.datasets import sample_path
+
+    sample = args.data is None
+    path = sample_path(SAMPLE) if sample else args.data
+    date_column = None if str(args.date_column).lower() == "none" else args.date_column
+    if date_column == "auto" and sample:
+        date_column = SAMPLE_DATES
+    read: dict[str, Any] = dict(date_column=date_column, missing=args.missing)
+    if date_column == "auto":
+        read["fallback_index"] = True
+    if args.sheet is not None:
+        read["sheet"] = int(args.sheet) if args.sheet.isdigit() else args.sheet
+    thousands = args.thousands
+    if thousands is not None and thousands.lower() == "none":
+        thousands = ""  # no thousands separator
+    given = dict(sep=args.sep, decimal=args.decimal, thousands=thousands,
+                 dayfirst=args.dayfirst)
+    read.update({name: value for name, value in given.items() if value is not None})
+    if args.header is None:
+        read["header"] = None
+    return path, read
+
+
+def read_target(args: argparse.Namespace) -> tuple[Any, Path, dict[str, Any]]:
+    """The target column as a one-column DataFrame, the file, and the `read_series` options.
+
+    The target is `--target`, else the sample's column, else the file's
+    only numeric column. Says so when the dates fell back to a row index.
+    """
+    import pandas as pd
+
+    from rnnkit.series import read_series
+
+    path, read = read_options(args)
+    target = args.target or (SAMPLE_TARGET if args.data is None else None)
+    frame = read_series(path, **read, columns=target)
+    if target is None and frame.shape[1] != 1:
+        raise ValueError(f"{str(path)!r} has {frame.shape[1]} numeric columns "
+                         f"{list(frame.columns)}; choose one with --target.")
+    if read.get("fallback_index") and not isinstance(frame.index, pd.DatetimeIndex):
+        print(f"No column of {str(path)!r} holds dates: the rows are numbered 0, 1, 2, ... "
+              "(name the dates' column with --date-column NAME).")
+    return frame, path, read
