@@ -181,12 +181,11 @@ class _Lines:
     def season_length(self) -> int | None:
         """The season given, else the one of the index's frequency, else one found in the values."""
         if self._season is None:
-            from rnnkit.series.calendar import detect_season, infer_frequency, season_length
+            from rnnkit.series.calendar import infer_frequency, resolve_season
 
-            self._season = season_length(infer_frequency(self.actual.index))
-            values = self.actual.to_numpy(dtype="float64")
-            if self._season is None and np.isfinite(values).all():
-                self._season = detect_season(values) or 0
+            found, _ = resolve_season(self.actual.to_numpy(dtype="float64"),
+                                      frequency=infer_frequency(self.actual.index))
+            self._season = found or 0
         return self._season or None
 
     def last_label(self) -> Any:

@@ -134,15 +134,11 @@ def choose_season(train: np.ndarray, *, season: int | None = None,
     """
     from rnnkit.series import calendar
 
-    if season is not None:
-        return Choice(int(season), "given", given=True)
-    from_dates = calendar.season_length(frequency)
-    if from_dates is not None:
-        return Choice(from_dates, f"the dates' frequency {frequency}")
-    detected = calendar.detect_season(train) if np.all(np.isfinite(train)) else None
-    if detected is not None:
-        return Choice(int(detected), "detected from the autocorrelation of the training part")
-    return Choice(None, "no frequency and no clear peak of the autocorrelation")
+    found, source = calendar.resolve_season(train, season=season, frequency=frequency)
+    reasons = {"given": "given", "frequency": f"the dates' frequency {frequency}",
+               "detected": "detected from the autocorrelation of the training part",
+               None: "no frequency and no clear peak of the autocorrelation"}
+    return Choice(found, reasons[source], given=source == "given")
 
 
 def _blocks(train: np.ndarray, season: int | None) -> np.ndarray:

@@ -23,7 +23,8 @@ import pandas as pd
 
 from rnnkit._checks import check_optional_int
 
-__all__ = ["infer_frequency", "season_length", "future_index", "detect_season"]
+__all__ = ["infer_frequency", "season_length", "future_index", "detect_season",
+           "resolve_season"]
 
 #: Season length of a fixed step (hourly data repeats daily, daily data weekly, ...).
 _TICK_SEASONS = {pd.Timedelta(hours=1): 24, pd.Timedelta(days=1): 7, pd.Timedelta(days=7): 52,
@@ -128,6 +129,40 @@ def future_index(index: pd.Index, frequency: str | None, steps: int) -> pd.Index
         start = int(index[-1]) + step
         return pd.RangeIndex(start, start + step * steps, step, name=index.name)
     return pd.RangeIndex(len(index), len(index) + steps, name=index.name)
+
+
+def resolve_season(values: Any, *, season: int | None = None,
+                   frequency: str | None = None) -> tuple[int | None, str | None]:
+    """The season length and where it came from: given, the frequency's, or detected.
+
+    The one rule that `SeriesWindows.season`, the command line's defaults and
+    the plots share: the `season` given; else the season of the index
+    `frequency` (:func:`season_length`); else :func:`detect_season` on
+    `values` when they are all finite; else `None`.
+
+    Args:
+        values: the series to detect a season in (e.g. the training part), 1-D.
+        season: a season length given by the caller, or `None`.
+        frequency: the index frequency (e.g. `"MS"`), or `None`.
+
+    Returns:
+        `(season, source)` with `source` one of `"given"`, `"frequency"`,
+        `"detected"`, or `(None, None)`.
+
+    Example:
+    >>> resolve_season([1.0, 2.0], frequency="MS")
+    (12, 'frequency')
+    >>> resolve_season([1.0, 2.0], season=7, frequency="MS")
+    (7, 'given')
+    """
+    if season is not None:
+        return int(season), "given"
+    from_dates = season_length(frequency)
+    if from_dates is not None:
+        return from_dates, "frequency"
+    array = np.asarray(values, dtype="float64")
+    detected = detect_season(array) if np.isfinite(array).all() else None
+    return (int(detected), "detected") if detected is not None else (None, None)
 
 
 def detect_season(values: Any, *, max_season: int | None = None) -> int | None:

@@ -322,10 +322,7 @@ def season_of(windows: Any) -> int | None:
     >>> season_of(SeriesWindows(list(range(60)), window=4, season=6))
     6
     """
-    if windows.spec.season is not None:
-        return windows.spec.season
-    found = calendar.season_length(windows.frequency)
-    if found is None:
-        hi = windows.part_rows("train")[1] + windows._offset
-        found = calendar.detect_season(windows.frame.iloc[:hi, 0].to_numpy(dtype="float64"))
-    return found
+    hi = windows.part_rows("train")[1] + windows._offset
+    return calendar.resolve_season(windows.frame.iloc[:hi, 0].to_numpy(dtype="float64"),
+                                   season=windows.spec.season,
+                                   frequency=windows.frequency)[0]
