@@ -59,6 +59,22 @@ def require_tensorflow() -> ModuleType:
     return _import("tensorflow")
 
 
+def has_accelerator() -> bool:
+    """Whether Keras' backend sees a GPU (or another accelerator) rather than only CPUs.
+
+    Example:
+    >>> has_accelerator() in (True, False)
+    True
+    """
+    keras = require_keras()
+    if keras.backend.backend() == "jax":
+        import jax
+
+        return any(d.platform != "cpu" for d in jax.devices())
+    tf = require_tensorflow()
+    return any(d.device_type != "CPU" for d in tf.config.list_physical_devices())
+
+
 def __getattr__(name: str) -> ModuleType:
     """`from rnnkit._backend import keras` (or `tf`) imports it on first use, with advice."""
     if name == "keras":

@@ -6,8 +6,11 @@ model (`{"type": "CharVocab" | "WordVocab", "data": ...}`), the window
 settings and fitted scaler of a forecaster (`SeriesWindows.to_config()`),
 the versions that wrote it and the user's metadata. This module builds it,
 checks that it is plain JSON, and reads it back with a clear error for every
-way a file can be damaged. Bundles written by earlier rnnkit versions of the
-same format version load unchanged.
+way a file can be damaged: every value is checked against
+:data:`BUNDLE_SCHEMA` (and the windows against
+`rnnkit.series.config.check_config`) before anything is built from it, and
+`model_file` must name a file inside the bundle folder. Bundles written by
+earlier rnnkit versions of the same format version load unchanged.
 
 Example:
 >>> from rnnkit.text import CharVocab
@@ -24,12 +27,13 @@ from typing import Any
 
 import numpy as np
 
+from rnnkit._schema import OBJECT, STR, Key, ListOf, Rule, check_document, integer, nullable
 from rnnkit.jobs import JOBS
 from rnnkit.text import CharVocab, WordVocab
 
 __all__ = ["FORMAT_VERSION", "META_FILE", "MODEL_FILE", "READABLE_VERSIONS", "VOCAB_TYPES",
-           "check_metadata", "describe", "load_vocab", "load_windows", "read_document",
-           "vocab_entry"]
+           "BUNDLE_SCHEMA", "check_bundle_document", "check_metadata", "describe", "load_vocab",
+           "load_windows", "read_document", "vocab_entry"]
 
 #: Version of the bundle layout written by this rnnkit.
 FORMAT_VERSION = 1
@@ -40,6 +44,25 @@ MODEL_FILE = "model.keras"
 META_FILE = "bundle.json"
 #: The vocabulary classes a bundle can hold, by their name on disk.
 VOCAB_TYPES: dict[str, type] = {"CharVocab": CharVocab, "WordVocab": WordVocab}
+
+_SHAPE = ListOf(nullable(integer(1)))
+#: What a `bundle.json` holds, as rules (`rnnkit._schema`); the windows are checked by
+#: `rnnkit.series.config.check_config`, the vocabulary's data by the vocabulary itself.
+BUNDLE_SCHEMA: dict[Any, Any] = {
+    Key("model_file"): Rule(
+        f"the name of a file inside the bundle folder, such as {MODEL_FILE!r} (no folder "
+        "part: a model outside the bundle folder is refused)",
+        lambda v: isinstance(v, str) and v not in ("", ".", "..") and Path(v).name == v
+        and "\\" not in v),
+    Key("model"): {Key("name"): STR, Key("input_shape"): _SHAPE, Key("output_shape"): _SHAPE},
+    "vocab": nullable({"type": Rule(f"one of {list(VOCAB_TYPES)}",
+                                    lambda v: isinstance(v, str) and v in VOCAB_TYPES),
+                       "data": OBJECT}),
+    "windows": nullable(OBJECT),
+    Key("versions"): nullable(Rule("a JSON object of version strings", lambda v: isinstance(
+        v, dict) and all(isinstance(x, str) for x in v.values()))),
+    "metadata": OBJECT,
+}
 
 
 # ----------------------------------------------------------------------------- write
@@ -152,7 +175,39 @@ def read_document(folder: Path) -> dict[str, Any]:
         if key not in document:
             raise ValueError(f"{str(meta_path)!r} lacks the key {key!r}; the file is "
                              "damaged. Save the bundle again with save_bundle.")
+    check_bundle_document(document, meta_path)
     return document
+
+
+def check_bundle_document(document: dict[str, Any], meta_path: Path) -> None:
+    """Check every value of a bundle's description against its schema, before anything is built.
+
+    Args:
+        document: the parsed `bundle.json` (format, version and job already checked).
+        meta_path: the file, for the message.
+
+    Raises:
+        ValueError: naming the file, the damaged value and what it must be.
+
+    Example:
+    >>> document = {"job": "classifier", "model_file": "../model.keras", "vocab": None,
+    ...             "windows": None, "metadata": {}}
+    >>> check_bundle_document(document, Path("b/bundle.json"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: 'b/bundle.json' is damaged: model_file='../model.keras' must be the name of a \
+file inside the bundle folder, such as 'model.keras' (no folder part: a model outside the \
+bundle folder is refused). Save the bundle again with save_bundle.
+    """
+    try:
+        check_document(document, BUNDLE_SCHEMA)
+        if document["windows"] is not None:
+            from rnnkit.series.config import check_config
+
+            check_config(document["windows"], where="windows")
+    except ValueError as exc:
+        raise ValueError(f"{str(meta_path)!r} is damaged: {exc}. Save the bundle again with "
+                         "save_bundle.") from None
 
 
 def load_vocab(entry: Any, meta_path: Path) -> CharVocab | WordVocab | None:

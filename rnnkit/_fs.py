@@ -27,7 +27,54 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["atomic_write", "atomic_write_text", "atomic_write_json", "atomic_folder",
-           "fsync_path"]
+           "check_writable_folder", "fsync_path"]
+
+
+def _may_write(folder: Path) -> bool:
+    """Whether you may create files in `folder` (always true for root)."""
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+def check_writable_folder(name: str, path: str | os.PathLike) -> Path:
+    """Refuse a folder path that cannot be written, before anything is computed for it.
+
+    The folder may exist or not; what is refused: a path that is a file, a
+    path under a file (`notes.txt/out`), and a path whose nearest existing
+    folder you may not write to. Nothing is created.
+
+    Args:
+        name: how the message names the path (`"path"`, or `"--out"` from the CLI).
+        path: the folder to be written.
+
+    Returns:
+        `path` as a `Path`.
+
+    Raises:
+        ValueError: naming `name`, the path and the fix.
+
+    Example:
+    >>> import tempfile
+    >>> note = Path(tempfile.mkdtemp()) / "notes.txt"
+    >>> _ = note.write_text("x")
+    >>> check_writable_folder("--out", note / "run1")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: --out='...notes.txt/run1' lies under '...notes.txt', which is a file; ...
+    """
+    path = Path(path)
+    existing = path
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        what = "is a file" if existing.exists() else "is a broken link"
+        where = (f"{name}={str(path)!r} {what}" if existing == path else
+                 f"{name}={str(path)!r} lies under {str(existing)!r}, which {what}")
+        raise ValueError(f"{where}; give a folder path (a new folder, or an existing one) "
+                         "that no file stands in the way of.")
+    if not _may_write(existing):
+        raise ValueError(f"{name}={str(path)!r} cannot be written: you have no write "
+                         f"permission in {str(existing)!r}. Give a folder you can write to.")
+    return path
 
 
 def fsync_path(path: Path) -> None:

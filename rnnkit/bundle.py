@@ -52,7 +52,7 @@ from rnnkit._bundle_json import (
     read_document,
 )
 from rnnkit._checks import check_choice, check_path, shape_fits
-from rnnkit._fs import atomic_folder, atomic_write_json
+from rnnkit._fs import atomic_folder, atomic_write_json, check_writable_folder
 from rnnkit.jobs import JOBS, job_of, record_job
 
 __all__ = ["Bundle", "save_bundle", "load_bundle", "JOBS", "FORMAT_VERSION"]
@@ -165,6 +165,7 @@ def _check_fit(model: keras.Model, job: str, vocab: Any, windows: Any) -> None:
 
 def _check_save_target(target: Path, overwrite: bool) -> None:
     """Refuse to write over a file, a folder that is not a bundle, or (`overwrite=False`) one."""
+    check_writable_folder("path", target)
     if not target.exists():
         return
     if not target.is_dir():
@@ -225,8 +226,9 @@ def save_bundle(
 
     Raises:
         ValueError: if the parts do not fit together, the job cannot be told,
-            a metadata value is not JSON, or `path` is a file or a folder that
-            is not a bundle.
+            a metadata value is not JSON (NaN included), or `path` is a file,
+            lies under a file, cannot be written, or is a folder that is not
+            a bundle.
 
     Example:
     >>> from rnnkit.models import build_seq2seq
@@ -273,12 +275,32 @@ def _check_load_folder(folder: Path) -> None:
 
 
 def _model_path(folder: Path, document: dict[str, Any]) -> Path:
+    """The model file named by `bundle.json`, refused unless it lies inside the bundle folder."""
     model_path = folder / str(document.get("model_file") or MODEL_FILE)
     if model_path.name != MODEL_FILE or not model_path.is_file():
         raise FileNotFoundError(f"{str(folder / MODEL_FILE)!r} is missing: the bundle "
                                 f"{str(folder)!r} is incomplete. Save it again with "
                                 "save_bundle.")
+    real = model_path.resolve()
+    if not real.is_relative_to(folder.resolve()):
+        raise ValueError(f"{str(model_path)!r} is a link to {str(real)!r}, outside the bundle "
+                         f"folder {str(folder)!r}; a bundle's model must lie inside its "
+                         "folder (refused for safety). Copy the model file into the folder.")
     return model_path
+
+
+def _check_loaded_fit(model: keras.Model, document: dict[str, Any], vocab: Any, windows: Any,
+                      meta_path: Path) -> None:
+    """Refuse a vocabulary or windows in `bundle.json` that do not fit the loaded model."""
+    try:
+        _check_fit(model, document["job"], vocab, windows)
+        if windows is not None and model.outputs and not shape_fits(
+                (windows.output_dim,), tuple(model.outputs[0].shape)[-1:]):
+            raise ValueError(f"the windows predict {windows.output_dim} column(s), but the "
+                             f"model outputs {model.outputs[0].shape[-1]}.")
+    except ValueError as exc:
+        raise ValueError(f"{str(meta_path)!r} does not fit the model beside it: {exc} The "
+                         "bundle is damaged; save it again with save_bundle.") from None
 
 
 def load_bundle(path: str | os.PathLike, *, job: str | None = None,
@@ -306,8 +328,11 @@ def load_bundle(path: str | os.PathLike, *, job: str | None = None,
     Raises:
         FileNotFoundError: if the folder, `model.keras` or `bundle.json` is
             missing.
-        ValueError: if a file is damaged, has an unknown format version, holds
-            unsafe code, or the bundle was written for another `job`.
+        ValueError: if a file is damaged (every value of `bundle.json` is
+            checked before anything is built), has an unknown format version,
+            holds unsafe code, names a model file outside the bundle folder
+            (or one linked to outside it), does not fit the model, or the
+            bundle was written for another `job`.
 
     Example:
     >>> import tempfile
@@ -350,6 +375,7 @@ def load_bundle(path: str | os.PathLike, *, job: str | None = None,
     except Exception as exc:  # Keras/TF errors: say which file, in one line
         raise ValueError(f"Keras could not load {str(model_path)!r} (safe_mode=True): "
                          f"{type(exc).__name__}: {exc}") from exc
+    _check_loaded_fit(model, document, vocab, windows, meta_path)
     metadata = document["metadata"] if isinstance(document["metadata"], dict) else {}
     return Bundle(model=record_job(model, document["job"]), job=document["job"], vocab=vocab,
                   windows=windows, metadata=metadata,

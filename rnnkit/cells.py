@@ -1,4 +1,4 @@
-"""Cell names → Keras recurrent layers, cuDNN eligibility and the fastest compile setting.
+"""Cell names → Keras recurrent layers, and what keeps a layer off the cuDNN kernel.
 
 This module is the one table from a cell name (``"lstm"``, ``"gru"``, ``"rnn"``)
 to its Keras layer. Every model factory goes through :func:`recurrent_layer`, so
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rnnkit._backend import keras
+from rnnkit._backend import has_accelerator, keras
 
 #: Canonical cell name → Keras layer class.
 CELLS: dict[str, type[keras.layers.Layer]] = {
@@ -120,6 +120,53 @@ def recurrent_layer(
     )
 
 
+def _activation(fn: Any) -> str:
+    return str(keras.activations.serialize(fn))
+
+
+#: What cuDNN needs of a recurrent layer: (option, is it met?, how it reads when not).
+#: One table serves `cudnn_eligible` and `cudnn_report`.
+_CUDNN_RULES: tuple[tuple[str, Any, Any], ...] = (
+    ("activation", lambda layer, cell: _activation(cell.activation) == "tanh",
+     lambda layer, cell: f"activation={_activation(cell.activation)!r} (cuDNN needs 'tanh')"),
+    ("recurrent_activation", lambda layer, cell: _activation(cell.recurrent_activation)
+     == "sigmoid", lambda layer, cell: f"recurrent_activation="
+     f"{_activation(cell.recurrent_activation)!r} (cuDNN needs 'sigmoid')"),
+    ("recurrent_dropout", lambda layer, cell: not cell.recurrent_dropout,
+     lambda layer, cell: f"recurrent_dropout={cell.recurrent_dropout} (cuDNN needs 0)"),
+    ("unroll", lambda layer, cell: not layer.unroll,
+     lambda layer, cell: "unroll=True (cuDNN needs unroll=False)"),
+    ("use_bias", lambda layer, cell: cell.use_bias,
+     lambda layer, cell: "use_bias=False (cuDNN needs use_bias=True)"),
+    ("reset_after", lambda layer, cell: getattr(cell, "reset_after", True),
+     lambda layer, cell: "reset_after=False (a GRU needs reset_after=True for cuDNN)"),
+    ("use_cudnn", lambda layer, cell: getattr(layer, "use_cudnn", "auto") is not False,
+     lambda layer, cell: "use_cudnn=False (turned off by hand)"),
+)
+
+
+def cudnn_blockers(layer: keras.layers.Layer) -> list[str]:
+    """The options of a recurrent layer that keep it off the cuDNN kernel (empty: none).
+
+    Args:
+        layer: a Keras recurrent layer (optionally wrapped in `Bidirectional`).
+
+    Returns:
+        One phrase per blocking option, e.g. `"unroll=True (cuDNN needs unroll=False)"`;
+        a SimpleRNN is blocked by its cell type.
+
+    Example:
+    >>> cudnn_blockers(recurrent_layer("gru", 8, recurrent_dropout=0.2))
+    ['recurrent_dropout=0.2 (cuDNN needs 0)']
+    """
+    if isinstance(layer, keras.layers.Bidirectional):
+        layer = layer.forward_layer
+    if not isinstance(layer, (keras.layers.LSTM, keras.layers.GRU)):
+        return [f"cell type {type(layer).__name__} (cuDNN has LSTM and GRU kernels only)"]
+    cell = layer.cell
+    return [say(layer, cell) for _, met, say in _CUDNN_RULES if not met(layer, cell)]
+
+
 def cudnn_eligible(layer: keras.layers.Layer) -> bool:
     """Tell whether a recurrent layer can use the cuDNN kernel on a GPU.
 
@@ -129,52 +176,73 @@ def cudnn_eligible(layer: keras.layers.Layer) -> bool:
     Returns:
         `True` for an LSTM / GRU with tanh / sigmoid activations, no recurrent
         dropout and `unroll=False`; `False` otherwise (SimpleRNN never is).
+        :func:`cudnn_blockers` says why not.
 
     Example:
     >>> cudnn_eligible(recurrent_layer("lstm", 8))
     True
     """
-    if isinstance(layer, keras.layers.Bidirectional):
-        layer = layer.forward_layer
-    if not isinstance(layer, (keras.layers.LSTM, keras.layers.GRU)):
-        return False
-    cell = layer.cell
-    ok = (
-        keras.activations.serialize(cell.activation) == "tanh"
-        and keras.activations.serialize(cell.recurrent_activation) == "sigmoid"
-        and not layer.unroll
-        and not cell.recurrent_dropout
-        and cell.use_bias
-    )
-    if isinstance(layer, keras.layers.GRU):
-        ok = ok and cell.reset_after
-    return bool(ok)
+    return not cudnn_blockers(layer)
 
 
-def _has_accelerator() -> bool:
-    from rnnkit._backend import tf
+def cudnn_report(model: keras.Model) -> Any:
+    """Tell, per recurrent layer of a model, whether it can use cuDNN on a GPU, and if not why.
 
-    return any(d.device_type != "CPU" for d in tf.config.list_physical_devices())
+    cuDNN's fused LSTM / GRU kernels train several times faster on a GPU than
+    the generic loop. Keras takes them on its own when a layer's options allow
+    it (TensorFlow backend; on JAX, for LSTM without a mask) and a GPU is
+    visible. rnnkit's defaults keep every LSTM and GRU eligible; this report
+    names the option that gives it up (`recurrent_dropout > 0`, `unroll=True`,
+    a non-default activation, ...). On TensorFlow a mask must also be
+    right-padded (checked by Keras at run time).
 
-
-def fastest_jit_compile() -> bool | str:
-    """Return the `jit_compile` setting that trains rnnkit's models fastest here.
-
-    On the TensorFlow backend without an accelerator, XLA compilation is
-    faster for every cell (measured in `bench/bench_classifier.py`: GRU and
-    SimpleRNN gain 1.3-1.7x, LSTM is as fast or faster), but Keras' `"auto"`
-    turns it off on CPU-only machines, so rnnkit asks for it explicitly. With a
-    GPU, `"auto"` lets Keras pick the cuDNN kernels for LSTM/GRU (which are not
-    XLA-compatible) and XLA elsewhere. JAX always compiles.
+    Args:
+        model: a Keras model (nested models and `Bidirectional` wrappers are searched).
 
     Returns:
-        `True` or `"auto"`, for `model.compile(jit_compile=...)`.
+        A `pandas.DataFrame`, one row per recurrent layer: `layer` (its name),
+        `cell`, `cudnn` (eligible by its options), `blocked_by` (the blocking
+        options, `""` when none); `attrs["gpu"]` says whether a GPU is visible.
 
     Example:
-    >>> model = keras.Sequential([keras.Input((5, 1)), recurrent_layer("lstm", 4),
-    ...                           keras.layers.Dense(1)])
-    >>> model.compile("adam", "mse", jit_compile=fastest_jit_compile())
+    >>> model = keras.Sequential([keras.Input((5, 2)),
+    ...     recurrent_layer("lstm", 4, return_sequences=True, name="fast"),
+    ...     recurrent_layer("gru", 4, recurrent_dropout=0.1, name="slow")])
+    >>> cudnn_report(model)[["layer", "cudnn", "blocked_by"]].to_dict("records")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [{'layer': 'fast', 'cudnn': True, 'blocked_by': ''},
+     {'layer': 'slow', 'cudnn': False, 'blocked_by': 'recurrent_dropout=0.1 (cuDNN needs 0)'}]
     """
-    if keras.backend.backend() == "tensorflow" and not _has_accelerator():
-        return True
-    return "auto"
+    import pandas as pd
+
+    rows = []
+    for layer in recurrent_layers(model):
+        blockers = cudnn_blockers(layer)
+        inner = layer.forward_layer if isinstance(layer, keras.layers.Bidirectional) else layer
+        rows.append({"layer": layer.name, "cell": type(inner).__name__,
+                     "cudnn": not blockers, "blocked_by": "; ".join(blockers)})
+    if not rows:
+        raise ValueError(f"model {getattr(model, 'name', model)!r} has no recurrent layer "
+                         "(LSTM, GRU or SimpleRNN).")
+    report = pd.DataFrame(rows, columns=["layer", "cell", "cudnn", "blocked_by"])
+    report.attrs["gpu"] = has_accelerator()
+    return report
+
+
+def recurrent_layers(model: Any) -> list[keras.layers.Layer]:
+    """The recurrent layers of a model, in order, looking into nested models.
+
+    Example:
+    >>> model = keras.Sequential([keras.Input((5, 2)), recurrent_layer("gru", 3, name="g")])
+    >>> [layer.name for layer in recurrent_layers(model)]
+    ['g']
+    """
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"model={model!r} is a {type(model).__name__}, not a Keras model.")
+    found = []
+    for layer in getattr(model, "layers", []):
+        if isinstance(layer, (keras.layers.RNN, keras.layers.Bidirectional)):
+            found.append(layer)
+        elif isinstance(layer, keras.Model):
+            found.extend(recurrent_layers(layer))
+    return found

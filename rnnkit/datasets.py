@@ -30,6 +30,7 @@ __all__ = [
     "data_dir",
     "sample_path",
     "load_npz",
+    "check_known_labels",
     "NPZ_KEYS",
     "load_mnist_sample",
     "load_food_reviews",
@@ -141,6 +142,13 @@ def _sequences(x: np.ndarray, part: str) -> np.ndarray:
         raise ValueError(f"x_{part} has dtype {x.dtype}; it must hold real numbers.")
     if len(x) == 0:
         raise ValueError(f"x_{part} is empty; it needs at least one sequence.")
+    bad = ~np.isfinite(x)
+    if bad.any():
+        rows = np.unique(np.nonzero(bad)[0])
+        raise ValueError(f"x_{part} holds NaN or infinite values in {len(rows)} sequence(s) "
+                         f"(rows {rows[:5].tolist()}{', ...' if len(rows) > 5 else ''}); "
+                         "fill or drop them before training: one NaN input makes the "
+                         "model's loss and weights NaN.")
     return x.astype("float32")
 
 
@@ -159,6 +167,37 @@ def _labels(y: np.ndarray, part: str, rows: int) -> np.ndarray:
         raise ValueError(f"y_{part} must hold integer labels 0, 1, 2, ...; it has values "
                          f"such as {y[:5].tolist()!r}.")
     return y.astype("int32")
+
+
+def check_known_labels(y_train: np.ndarray, y: np.ndarray, part: str = "y_val") -> None:
+    """Refuse labels in `y` that `y_train` never has: a classifier cannot learn such a class.
+
+    Args:
+        y_train: the training labels.
+        y: the labels to score the classifier on (validation or test).
+        part: how the message names `y`.
+
+    Raises:
+        ValueError: naming the unknown labels and the training classes.
+
+    Example:
+    >>> check_known_labels(np.array([0, 1, 1]), np.array([1, 7, 9]))
+    Traceback (most recent call last):
+    ...
+    ValueError: y_val holds the label(s) [7, 9], which y_train does not have (its classes are \
+[0, 1]); a classifier cannot learn a class it is not trained on. Use labels 0..num_classes-1 \
+numbered the same way in every part, with every class in y_train.
+    """
+    unknown = np.setdiff1d(np.unique(y), np.unique(y_train))
+    if len(unknown):
+        shown = unknown[:10].tolist() + (["..."] if len(unknown) > 10 else [])
+        classes = np.unique(y_train)
+        known = classes.tolist() if len(classes) <= 20 else \
+            f"{len(classes)} of them, {int(classes.min())}..{int(classes.max())}"
+        raise ValueError(f"{part} holds the label(s) {shown}, which y_train does not have "
+                         f"(its classes are {known}); a classifier cannot learn a class it "
+                         "is not trained on. Use labels 0..num_classes-1 numbered the same "
+                         "way in every part, with every class in y_train.")
 
 
 def load_npz(path: str | os.PathLike, *, name: str = "path") -> SplitArrays:
@@ -181,7 +220,8 @@ def load_npz(path: str | os.PathLike, *, name: str = "path") -> SplitArrays:
     Raises:
         FileNotFoundError: if the file does not exist.
         ValueError: if it is not an `.npz` file, lacks one of the four arrays,
-            or an array has the wrong shape, type or values.
+            an array has the wrong shape, type or values (NaN or infinite
+            inputs included), or `y_val` holds a label that `y_train` lacks.
 
     Example:
     >>> import tempfile
@@ -197,10 +237,11 @@ def load_npz(path: str | os.PathLike, *, name: str = "path") -> SplitArrays:
     for part in ("train", "val"):
         x = _sequences(arrays[f"x_{part}"], part)
         parts.append((x, _labels(arrays[f"y_{part}"], part, len(x))))
-    (x_train, _), (x_val, _) = parts
+    (x_train, y_train), (x_val, y_val) = parts
     if x_train.shape[1:] != x_val.shape[1:]:
         raise ValueError(f"x_train has sequences of shape {x_train.shape[1:]} but "
                          f"x_val of shape {x_val.shape[1:]}; they must match.")
+    check_known_labels(y_train, y_val)
     return parts[0], parts[1]
 
 

@@ -27,7 +27,8 @@ from rnnkit._checks import (
     check_positive_float,
     check_seed,
 )
-from rnnkit.cells import derive_seed, fastest_jit_compile, recurrent_layer, resolve_cell
+from rnnkit.cells import derive_seed, recurrent_layer, resolve_cell
+from rnnkit.fastest import decisive_cell, fastest_jit_compile, mark_chosen
 from rnnkit.jobs import JOBS, job_of, record_job
 
 __all__ = ["JOBS", "build_classifier", "build_seq2seq", "build_generator", "job_of",
@@ -126,9 +127,9 @@ def _compile(model: keras.Sequential, *, job: str, loss: Any, metrics: list[Any]
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
         loss=loss,
         metrics=metrics,
-        jit_compile=fastest_jit_compile(),
+        jit_compile=fastest_jit_compile(decisive_cell(model)),
     )
-    return record_job(model, job)
+    return record_job(mark_chosen(model), job)
 
 
 def _classifier_inputs(input_shape: Any, *, vocab_size: int | None, embedding_dim: int,

@@ -5,8 +5,8 @@
   use it. Draws are stateless: step `t` uses the seed pair `(seed, t)`, so
   the same seed gives the same ids, also under XLA.
 * :class:`SamplingLoop` runs a :class:`~rnnkit.step_model.StepModel` in a
-  compiled loop (XLA through `tf.function` on TensorFlow; the same
-  `keras.ops` code runs eagerly on other backends): it feeds the seed ids
+  compiled loop (XLA through `tf.function` on TensorFlow, `jax.jit` on JAX;
+  the same `keras.ops` code runs eagerly on other backends): it feeds the seed ids
   once to warm the states, then draws one id per step and feeds it back.
   Lengths, temperatures, seeds and seed ids travel as tensors, so a second
   call does not compile again.
@@ -105,15 +105,29 @@ def draw_ids(logits: Any, temperature: Any, top_k: Any, top_p: Any, seed: Any, *
 
 # ----------------------------------------------------------------------------- the loop
 
-def _compile(fn: Callable) -> Callable:
-    """Compile a loop function for the backend: XLA through `tf.function` on TensorFlow.
+def _compile(fn: Callable, variables: list[Any]) -> Callable:
+    """Compile a loop function for the backend, reading the live values of `variables`.
 
+    TensorFlow: XLA through `tf.function` (variables are read inside the graph).
+    JAX: `jax.jit` of a stateless version that takes the variables' current
+    values as an argument (a `keras.StatelessScope` maps each variable to its
+    value), so the compiled loop sees weights trained after it was built.
     Other backends run the same `keras.ops` code eagerly (correct, slower).
     """
-    if keras.backend.backend() == "tensorflow":
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
         from rnnkit._backend import tf
 
         return tf.function(fn, jit_compile=True)
+    if backend == "jax":
+        import jax
+
+        def stateless(values: list[Any], *args: Any) -> Any:
+            with keras.StatelessScope(state_mapping=list(zip(variables, values, strict=True))):
+                return fn(*args)
+
+        compiled = jax.jit(stateless)
+        return lambda *args: compiled([v.value for v in variables], *args)
     return fn
 
 
@@ -134,7 +148,8 @@ class SamplingLoop:
         self.weight_ids = _weight_ids(model)
         self.chunk = CHUNK
         self.traces = 0  # Python bodies run only while tracing: counts compilations
-        self.run = {flag: _compile(self._runner(flag)) for flag in (False, True)}
+        self.run = {flag: _compile(self._runner(flag), list(model.variables))
+                    for flag in (False, True)}
         self._zeros: dict[int, tuple] = {}
         self._concrete: dict[tuple[bool, int], Callable] = {}
 

@@ -40,6 +40,7 @@ from typing import Any
 from rnnkit._backend import keras
 from rnnkit._checks import check_int, check_seed
 from rnnkit.callbacks import NaNGuard, callbacks, check_backup_dir
+from rnnkit.fastest import use_fastest_jit_compile
 
 __all__ = [
     "NaNGuard", "callbacks", "check_backup", "fit", "has_backup", "remove_backup",
@@ -195,6 +196,16 @@ def _backup_does_not_fit(backup_dir: str | os.PathLike) -> ValueError:
     )
 
 
+def _batch_size(x: Any, fit_kwargs: dict[str, Any]) -> int | None:
+    """The training batch size: `batch_size=`, else a dataset's static batch dimension."""
+    if fit_kwargs.get("batch_size"):
+        return int(fit_kwargs["batch_size"])
+    spec = getattr(x, "element_spec", None)
+    first = spec[0] if isinstance(spec, (tuple, list)) else spec
+    shape = getattr(first, "shape", None)
+    return int(shape[0]) if shape is not None and len(shape) and shape[0] else None
+
+
 def fit(
     model: keras.Model,
     x: Any = None,
@@ -215,8 +226,10 @@ def fit(
 ) -> keras.callbacks.History:
     """Train a compiled model with rnnkit's safe-training callbacks.
 
-    A thin wrapper over `model.fit`: it seeds the random number generators
-    (with `seed`), adds the callbacks of :func:`rnnkit.training.callbacks`
+    A thin wrapper over `model.fit`: it switches a model built by rnnkit to
+    the fastest compile setting for the batch size (`rnnkit.fastest`), seeds
+    the random number generators (with `seed`), adds the callbacks of
+    :func:`rnnkit.training.callbacks`
     (early stopping with the best weights restored, the NaN guard, and with
     `backup_dir` the backup that lets a killed training resume), and passes
     everything else to `model.fit` unchanged.
@@ -287,6 +300,7 @@ def fit(
     if hasattr(x, "element_spec") and "shuffle" not in fit_kwargs:
         # A tf.data.Dataset shuffles itself; Keras would warn that shuffle=True is ignored.
         fit_kwargs["shuffle"] = False
+    use_fastest_jit_compile(model, _batch_size(x, fit_kwargs))
     try:
         return model.fit(x, y, validation_data=validation_data, epochs=epochs,
                          callbacks=[*safe, *callbacks], **fit_kwargs)

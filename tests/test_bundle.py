@@ -463,7 +463,7 @@ LOAD_ERRORS = [
     ("bad-version", _edit_json(format_version="one"), {}, ValueError,
      r"format_version='one'.*damaged"),
     ("unknown-vocab", _edit_json(vocab={"type": "BPEVocab", "data": {}}), {}, ValueError,
-     r"vocab of type 'BPEVocab'"),
+     r"damaged: vocab\.type='BPEVocab' must be one of \['CharVocab', 'WordVocab'\]"),
     ("damaged-vocab", _edit_json(vocab={"type": "WordVocab", "data": {"x": 1}}), {}, ValueError,
      r"the vocab in .*bundle\.json' is damaged"),
 ]
@@ -593,5 +593,85 @@ BAD_INPUT = [
          using(lambda c: t(save_bundle, None, c.shared.classifier)), ValueError,
          "path=None", "folder path"),
 ]
+
+
+
+def _forecaster_bundle(c, **scaler):
+    """A saved forecaster bundle whose scaler entries are replaced by `scaler`."""
+    path = save_bundle(c.tmp / "f", c.shared.model, windows=c.shared.windows)
+    document = json.loads((path / "bundle.json").read_text())
+    document["windows"]["scaler"].update(scaler)
+    (path / "bundle.json").write_text(json.dumps(document))
+    return path
+
+
+def _generator_bundle(c, chars):
+    """A saved generator bundle whose vocabulary is replaced by `chars`."""
+    path = save_bundle(c.tmp / "g", c.shared.generator, vocab=c.shared.vocab)
+    document = json.loads((path / "bundle.json").read_text())
+    document["vocab"]["data"]["chars"] = chars
+    (path / "bundle.json").write_text(json.dumps(document))
+    return path
+
+
+def _linked_model(path):
+    outside = path.parent / "outside.keras"
+    (path / "model.keras").rename(outside)
+    os.symlink(outside, path / "model.keras")
+
+
+BAD_INPUT += [
+    # ---------------------------------------------------------------- bundles: damaged contents
+    case("bundle-scaler-wrong-length",
+         using(lambda c: t(load_bundle, _forecaster_bundle(c, center=[1.0, 2.0]))),
+         ValueError, "bundle.json' is damaged", "windows.scaler.center=[1.0, 2.0]",
+         "as many as columns", "save_bundle"),
+    case("bundle-scaler-zero-scale",
+         using(lambda c: t(load_bundle, _forecaster_bundle(c, scale=[0.0]))),
+         ValueError, "windows.scaler.scale[0]=0.0", "a finite number > 0"),
+    case("bundle-window-not-an-integer",
+         using(lambda c: t(load_bundle, c.edit_bundle_json(windows={"window": "24",
+                                                                    "scaler": {}}))),
+         ValueError, "bundle.json' is damaged", "windows: window='24'"),
+    case("bundle-metadata-not-an-object",
+         using(lambda c: t(load_bundle, c.edit_bundle_json(metadata=[1, 2]))),
+         ValueError, "bundle.json' is damaged", "metadata=[1, 2] must be a JSON object"),
+    case("bundle-versions-not-an-object",
+         using(lambda c: t(load_bundle, c.edit_bundle_json(versions="3.1"))),
+         ValueError, "versions='3.1'", "JSON object of version strings"),
+    case("bundle-vocab-type-unhashable",
+         using(lambda c: t(load_bundle, c.edit_bundle_json(vocab={"type": [1], "data": {}}))),
+         ValueError, "vocab.type=[1] must be one of ['CharVocab', 'WordVocab']"),
+    case("bundle-vocab-does-not-fit-the-model",
+         using(lambda c: t(load_bundle, _generator_bundle(c, "xyz"))),
+         ValueError, "does not fit the model beside it", "3 characters", "8 logits"),
+    # ---------------------------------------------------------------- bundles: model_file
+    case("bundle-model-file-absolute",
+         using(lambda c: t(load_bundle, c.edit_bundle_json(model_file="/etc/model.keras"))),
+         ValueError, "model_file='/etc/model.keras'", "outside the bundle folder"),
+    case("bundle-model-file-parent",
+         using(lambda c: t(load_bundle, c.edit_bundle_json(model_file="../x/model.keras"))),
+         ValueError, "model_file='../x/model.keras'", "inside the bundle folder"),
+    case("bundle-model-file-linked-outside",
+         using(lambda c: t(load_bundle, c.bundle(_linked_model))),
+         ValueError, "model.keras' is a link to", "outside.keras", "outside the bundle folder"),
+    # ---------------------------------------------------------------- bundles: save paths
+    case("bundle-save-under-a-file",
+         using(lambda c: t(save_bundle, c.write("notes.txt", "x") / "clf", c.shared.classifier)),
+         ValueError, "path=", "notes.txt/clf", "lies under", "which is a file"),
+]
+
+
+def test_saving_into_a_folder_you_may_not_write_is_refused_before_writing(tmp_path,
+                                                                           classifier,
+                                                                           monkeypatch):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    monkeypatch.setattr(_fs, "_may_write", lambda folder: Path(folder) != locked)
+    with pytest.raises(ValueError, match=r"path='.*locked/run/clf' cannot be written: you have "
+                                         r"no write permission in '.*locked'"):
+        save_bundle(locked / "run" / "clf", classifier)
+    assert list(locked.iterdir()) == []
+
 
 test_bad_input = bad_input_test(BAD_INPUT)

@@ -11,7 +11,6 @@ from rnnkit.cells import (
     CELLS,
     cudnn_eligible,
     derive_seed,
-    fastest_jit_compile,
     recurrent_layer,
     resolve_cell,
 )
@@ -98,22 +97,51 @@ def test_options_that_give_up_cudnn_are_detected(cell, kwargs):
     assert not cudnn_eligible(recurrent_layer(cell, 4, **kwargs))
 
 
-def test_fastest_jit_compile_is_xla_on_a_tensorflow_cpu_and_auto_elsewhere():
-    import tensorflow as tf
+# ----------------------------------------------------------------------------- cudnn_report
 
-    setting = fastest_jit_compile()
-    accelerator = any(d.device_type != "CPU" for d in tf.config.list_physical_devices())
-    if keras.backend.backend() == "tensorflow" and not accelerator:
-        assert setting is True
-    else:
-        assert setting == "auto"
+@pytest.mark.parametrize(("options", "words"), [
+    ({"recurrent_dropout": 0.25}, "recurrent_dropout=0.25"),
+    ({"unroll": True}, "unroll=True"),
+    ({"activation": "relu"}, "activation='relu'"),
+    ({"recurrent_activation": "hard_sigmoid"}, "recurrent_activation='hard_sigmoid'"),
+    ({"use_cudnn": False}, "use_cudnn=False"),
+])
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_cudnn_report_names_the_blocking_option(cell, options, words):
+    from rnnkit.cells import cudnn_report
+
+    model = keras.Sequential([keras.Input((6, 3)),
+                              recurrent_layer(cell, 4, return_sequences=True, name="ok"),
+                              recurrent_layer(cell, 4, name="blocked", **options)])
+    report = cudnn_report(model)
+    assert list(report["layer"]) == ["ok", "blocked"]
+    assert list(report["cudnn"]) == [True, False]
+    assert report["blocked_by"].iloc[0] == ""
+    assert words in report["blocked_by"].iloc[1]
+    assert report.attrs["gpu"] in (True, False)
 
 
-def test_fastest_jit_compile_leaves_the_choice_to_keras_with_an_accelerator(monkeypatch):
-    import rnnkit.cells
+def test_cudnn_report_sees_simple_rnn_bidirectional_gru_reset_before_and_nested_models():
+    from rnnkit.cells import cudnn_report
 
-    monkeypatch.setattr(rnnkit.cells, "_has_accelerator", lambda: True)
-    assert fastest_jit_compile() == "auto"  # cuDNN kernels for LSTM/GRU are not XLA-compatible
-    monkeypatch.setattr(rnnkit.cells, "_has_accelerator", lambda: False)
-    expected = True if keras.backend.backend() == "tensorflow" else "auto"
-    assert fastest_jit_compile() == expected
+    inner = keras.Sequential([keras.Input((6, 3)),
+                              keras.layers.Bidirectional(recurrent_layer("lstm", 4,
+                                                                         return_sequences=True),
+                                                         name="bi"),
+                              keras.layers.GRU(4, reset_after=False, name="gru_v1",
+                                               return_sequences=True)],
+                             name="inner")
+    model = keras.Sequential([keras.Input((6, 3)), inner, recurrent_layer("rnn", 4, name="s")])
+    report = cudnn_report(model).set_index("layer")
+    assert report.loc["bi", "cudnn"] and report.loc["bi", "cell"] == "LSTM"
+    assert "reset_after=False" in report.loc["gru_v1", "blocked_by"]
+    assert "SimpleRNN" in report.loc["s", "blocked_by"] and not report.loc["s", "cudnn"]
+
+
+def test_cudnn_report_refuses_what_has_no_recurrent_layer():
+    from rnnkit.cells import cudnn_report
+
+    with pytest.raises(ValueError, match="no recurrent layer"):
+        cudnn_report(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]))
+    with pytest.raises(ValueError, match="not a Keras model"):
+        cudnn_report("model.keras")

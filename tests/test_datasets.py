@@ -157,7 +157,7 @@ def test_load_npz_accepts_uint8_images_and_two_dimensional_sequences(tmp_path):
     assert x_train.dtype == np.float32 and x_train.max() <= 1.0
     np.testing.assert_allclose(x_train, images / 255.0, rtol=1e-6)
     flat = tiny_npz(tmp_path / "flat.npz", x_train=np.zeros((5, 7)), y_train=np.zeros(5),
-                    x_val=np.zeros((2, 7)), y_val=np.ones(2))
+                    x_val=np.zeros((2, 7)), y_val=np.zeros(2))
     (x_train, y_train), _ = load_npz(flat)
     assert x_train.shape == (5, 7, 1) and y_train.dtype == np.int32
 
@@ -251,6 +251,17 @@ BAD_INPUT = [
          using(lambda c: t(load_npz, c.npz(x_train=np.zeros((4, 3), complex), y_train=np.zeros(4),
                                            x_val=np.zeros((2, 3)), y_val=np.zeros(2)))),
          ValueError, "x_train has dtype complex128", "real numbers"),
+    case("datasets-npz-val-label-not-in-train",
+         using(lambda c: t(load_npz, c.npz(x_train=np.zeros((4, 3)), y_train=[0, 1, 2, 1],
+                                           x_val=np.zeros((2, 3)), y_val=[3, 1]))),
+         ValueError, "y_val holds the label(s) [3]", "y_train does not have",
+         "classes are [0, 1, 2]"),
+    case("datasets-npz-infinite-input",
+         using(lambda c: t(load_npz, c.npz(x_train=np.zeros((4, 3)), y_train=np.zeros(4),
+                                           x_val=np.array([[0, 0, 0], [0, np.inf, 0]]),
+                                           y_val=np.zeros(2)))),
+         ValueError, "x_val holds NaN or infinite values in 1 sequence(s) (rows [1])",
+         "fill or drop"),
 ]
 
 test_bad_input = bad_input_test(BAD_INPUT)

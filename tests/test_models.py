@@ -10,7 +10,8 @@ import keras
 import numpy as np
 import pytest
 
-from rnnkit.cells import cudnn_eligible, fastest_jit_compile
+from rnnkit.cells import cudnn_eligible
+from rnnkit.fastest import fastest_jit_compile
 from rnnkit.jobs import job_of
 from rnnkit.models import build_classifier, build_generator, build_seq2seq
 from tests._bad_input import bad_input_test, case, t
@@ -137,7 +138,7 @@ def test_compiled_with_adam_sparse_crossentropy_accuracy_and_fastest_jit():
     assert isinstance(model.optimizer, keras.optimizers.Adam)
     assert float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)) == pytest.approx(0.01)
     assert model.loss == "sparse_categorical_crossentropy"
-    assert model.jit_compile == (fastest_jit_compile() is True)
+    assert model.jit_compile == (fastest_jit_compile("lstm", 32) is True)
     assert model.layers[-1].activation is keras.activations.softmax
 
 

@@ -40,7 +40,10 @@ def test_one_step_model_reproduces_the_full_model(cell, layers, dropout):
     padded = np.zeros(loop.chunk, np.int32)
     padded[:25] = ids[0]
     _, last = loop.warm(states, keras.ops.convert_to_tensor(padded), np.int32(25))
-    assert np.abs(keras.ops.convert_to_numpy(last)[0] - full[0, -1]).max() < 1e-4
+    # compiled (XLA) and eager float32 sums differ in order; weights x3 amplify it over 25
+    # steps, so the bound is relative to the logits' scale
+    scale = max(1.0, float(np.abs(full).max()))
+    assert np.abs(keras.ops.convert_to_numpy(last)[0] - full[0, -1]).max() < 1e-4 * scale
 
 
 def test_step_model_rejects_unsupported_models():

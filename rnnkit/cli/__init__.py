@@ -69,7 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns:
         The exit status: 0 on success, 2 on bad input (the message, naming
         the option, goes to stderr) or when no command is given (the help is
-        printed).
+        printed), 130 when Ctrl-C stops it (one line on stderr; a stopped
+        training says to resume with `--resume`; files are written whole or
+        not at all).
 
     Example:
     >>> main(["classify", "--epochs", "0"])
@@ -86,3 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"rnnkit {args.command}: error: {message}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt as exc:  # Ctrl-C: no traceback
+        print(f"rnnkit {args.command}: {exc.args[0] if exc.args else 'interrupted'}",
+              file=sys.stderr)
+        return 130

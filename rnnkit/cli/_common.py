@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -35,7 +36,12 @@ from rnnkit._checks import check_int, check_positive_float, check_seed
 __all__ = ["Command", "add_common_options", "check_common_options", "for_option",
            "flag_words", "flags_in_messages", "check_learning_rate", "backup_folder",
            "remove_empty_folder", "seed_everything", "train", "epochs_run", "loaded_line",
-           "report_bundle", "write_figure", "progress_verbosity"]
+           "report_bundle", "write_figure", "progress_verbosity", "check_out", "check_trained",
+           "INTERRUPTED"]
+
+#: What a command says when Ctrl-C stops its training (exit status 130).
+INTERRUPTED = ("interrupted; resume with --resume (training goes on from the last finished "
+               "epoch, kept in {backup})")
 
 #: The integer options of every command and their smallest allowed value.
 COMMON_MINIMUMS = {"--epochs": 1, "--batch-size": 1, "--units": 1, "--layers": 1,
@@ -223,6 +229,55 @@ def check_learning_rate(args: argparse.Namespace) -> float:
     return check_positive_float("--learning-rate", args.learning_rate)
 
 
+def check_out(args: argparse.Namespace, bundle: str | None = None) -> None:
+    """Refuse an `--out` that cannot be written, before anything is read or trained.
+
+    Refused: `--out` naming a file, lying under a file, or in a folder you
+    may not write to; and `OUT/BUNDLE` (the bundle a training writes) being a
+    file or a folder that is not an rnnkit bundle.
+
+    Example:
+    >>> import tempfile
+    >>> note = Path(tempfile.mkdtemp()) / "notes.txt"
+    >>> _ = note.write_text("x")
+    >>> check_out(argparse.Namespace(out=note))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: --out='...notes.txt' is a file; give a folder path (a new folder, ...
+    """
+    from rnnkit._fs import check_writable_folder
+
+    check_writable_folder("--out", args.out)
+    target = args.out / bundle if bundle else None
+    if target is None or not target.exists():
+        return
+    if not target.is_dir():
+        raise ValueError(f"--out={str(args.out)!r} holds a file {target.name!r} where the "
+                         f"{bundle} bundle goes; move it away or give another --out.")
+    names = {p.name for p in target.iterdir()}
+    if names and "bundle.json" not in names:
+        raise ValueError(f"--out={str(args.out)!r} holds a folder {target.name!r} that is not "
+                         f"an rnnkit bundle, where the {bundle} bundle goes; it would be "
+                         "replaced. Move it away or give another --out.")
+
+
+def check_trained(job: str, args: argparse.Namespace, **scores: float | None) -> None:
+    """Refuse to save a model whose scores are NaN or infinite: its training diverged.
+
+    Example:
+    >>> check_trained("classifier", argparse.Namespace(out=Path("out")), val_loss=float("nan"))
+    Traceback (most recent call last):
+    ...
+    ValueError: training diverged: val_loss is nan, so no bundle was written to \
+out/classifier (the NaN guard's message above says what to check).
+    """
+    for name, value in scores.items():
+        if value is not None and not math.isfinite(value):
+            raise ValueError(f"training diverged: {name} is {value}, so no bundle was written "
+                             f"to {args.out / job} (the NaN guard's message above says what "
+                             "to check).")
+
+
 def backup_folder(args: argparse.Namespace) -> Path:
     """`OUT/backup`, checked before any data is read (a leftover backup needs `--resume`).
 
@@ -278,6 +333,10 @@ def train(args: argparse.Namespace, model: Any, *data: Any, backup: Path,
     Returns:
         The Keras `History`.
 
+    Raises:
+        KeyboardInterrupt: on Ctrl-C, carrying the line :data:`INTERRUPTED`
+            that `rnnkit.cli.main` prints (the backup is kept for `--resume`).
+
     Example:
     >>> import numpy as np
     >>> parser = argparse.ArgumentParser()
@@ -291,9 +350,12 @@ def train(args: argparse.Namespace, model: Any, *data: Any, backup: Path,
     from rnnkit.training import fit
 
     verbose = getattr(args, "verbose", None)
-    return fit(model, *data, epochs=args.epochs, patience=args.patience, backup_dir=backup,
-               resume=args.resume, seed=args.seed,
-               verbose=progress_verbosity() if verbose is None else verbose, **fit_kwargs)
+    try:
+        return fit(model, *data, epochs=args.epochs, patience=args.patience, backup_dir=backup,
+                   resume=args.resume, seed=args.seed,
+                   verbose=progress_verbosity() if verbose is None else verbose, **fit_kwargs)
+    except KeyboardInterrupt:  # Ctrl-C: one line and exit status 130 (see rnnkit.cli.main)
+        raise KeyboardInterrupt(INTERRUPTED.format(backup=backup)) from None
 
 
 def epochs_run(history: Any) -> int:

@@ -3,22 +3,26 @@
 The options name what :func:`rnnkit.series.read_series` needs to read a file
 as it is written: the sheet, the date column (a row index when no column holds
 dates), the separator, decimal mark and thousands separator of a text file,
-day-first or month-first dates, a missing header row, and empty cells.
+day-first or month-first dates, a missing header row, title rows above it,
+empty cells and missing dates, rows out of date order, and time zones.
 :data:`READ_FLAGS` maps `read_series`' argument names to these flags, so that
-its messages reach the user in the command line's words.
+its messages (and its notes, printed as `Note: ...`) reach the user in the
+command line's words.
 
 Example:
 >>> import argparse
 >>> parser = argparse.ArgumentParser()
 >>> add_file_options(parser)
->>> path, read = read_options(parser.parse_args(["sales.csv", "--decimal", ",", "--dayfirst"]))
->>> read["decimal"], read["dayfirst"], read["fallback_index"]
-(',', True, True)
+>>> path, read = read_options(parser.parse_args(["sales.csv", "--decimal", ",", "--dayfirst",
+...                                               "--header-row", "3", "--tz", "UTC"]))
+>>> read["decimal"], read["dayfirst"], read["fallback_index"], read["header_row"], read["tz"]
+(',', True, True, 3, 'UTC')
 """
 
 from __future__ import annotations
 
 import argparse
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +33,8 @@ SAMPLE, SAMPLE_TARGET, SAMPLE_DATES = "series/airpassengers.xlsx", "passengers",
 #: `read_series`' argument names and the flags that set them, for messages.
 READ_FLAGS = {"date_column": "--date-column", "missing": "--missing", "sheet": "--sheet",
               "sep": "--sep", "decimal": "--decimal", "thousands": "--thousands",
-              "dayfirst": "--dayfirst", "header": "--no-header"}
+              "dayfirst": "--dayfirst", "header": "--no-header", "skiprows": "--skiprows",
+              "header_row": "--header-row", "tz": "--tz", "sort": "--sort"}
 
 
 def add_file_options(parser: argparse.ArgumentParser) -> None:
@@ -43,7 +48,9 @@ def add_file_options(parser: argparse.ArgumentParser) -> None:
              "number) or 'none'")
     add("--sheet", default=None, help="Excel sheet name or 0-based index")
     add("--missing", default="error", choices=["error", "interpolate", "drop"],
-        help="what to do with empty cells (default error)")
+        help="what to do with empty cells and with dates missing from a regular series: "
+             "refuse (default error), fill them by time interpolation, or drop the rows and "
+             "keep the dates as they are")
     add("--sep", default=None, help="text files: the separator, e.g. ';' (default: detected)")
     add("--decimal", default=None, choices=[".", ","],
         help="text files: the decimal mark (default: detected)")
@@ -54,6 +61,14 @@ def add_file_options(parser: argparse.ArgumentParser) -> None:
              "whole column)")
     add("--no-header", dest="header", action="store_const", const=None, default=0,
         help="the file has no header row (columns are named column_0, column_1, ...)")
+    add("--header-row", type=int, default=None,
+        help="the header's row, counting from 1 (default: title rows above it are detected)")
+    add("--skiprows", type=int, default=None,
+        help="rows above the header to skip (the same as --header-row minus 1)")
+    add("--tz", default=None,
+        help="time zone for dates written with offsets, e.g. Europe/Berlin (default UTC)")
+    add("--sort", action="store_true", default=None,
+        help="sort the rows by date (default: rows out of date order are an error)")
 
 
 def read_options(args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
@@ -62,7 +77,7 @@ def read_options(args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
     Example:
     >>> read_options(argparse.Namespace(data=Path("a.csv"), date_column="none", missing="drop",
     ...              sheet=None, sep=";", decimal=None, thousands="none", dayfirst=None,
-    ...              header=0))[1]
+    ...              header=0, header_row=None, skiprows=None, tz=None, sort=None))[1]
     {'date_column': None, 'missing': 'drop', 'sep': ';', 'thousands': ''}
     """
     from rnnkit.datasets import sample_path
@@ -81,7 +96,8 @@ def read_options(args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
     if thousands is not None and thousands.lower() == "none":
         thousands = ""  # no thousands separator
     given = dict(sep=args.sep, decimal=args.decimal, thousands=thousands,
-                 dayfirst=args.dayfirst)
+                 dayfirst=args.dayfirst, header_row=args.header_row, skiprows=args.skiprows,
+                 tz=args.tz, sort=args.sort)
     read.update({name: value for name, value in given.items() if value is not None})
     if args.header is None:
         read["header"] = None
@@ -92,15 +108,22 @@ def read_target(args: argparse.Namespace) -> tuple[Any, Path, dict[str, Any]]:
     """The target column as a one-column DataFrame, the file, and the `read_series` options.
 
     The target is `--target`, else the sample's column, else the file's
-    only numeric column. Says so when the dates fell back to a row index.
+    only numeric column. Says so when the dates fell back to a row index. The
+    reader's notes are printed once, as `Note: ...` in the command line's
+    words, and not again as warnings when the command reads the file again.
     """
     import pandas as pd
 
+    from rnnkit.cli._common import flag_words
     from rnnkit.series import read_series
+    from rnnkit.series.quality import ReadNote
 
     path, read = read_options(args)
     target = args.target or (SAMPLE_TARGET if args.data is None else None)
+    warnings.filterwarnings("ignore", category=ReadNote)  # printed below, once
     frame = read_series(path, **read, columns=target)
+    for note in frame.attrs.get("notes", []):
+        print(f"Note: {flag_words(note, READ_FLAGS)}")
     if target is None and frame.shape[1] != 1:
         raise ValueError(f"{str(path)!r} has {frame.shape[1]} numeric columns "
                          f"{list(frame.columns)}; choose one with --target.")

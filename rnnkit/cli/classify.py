@@ -91,7 +91,7 @@ def _train(args: argparse.Namespace, train_data: Any, val_data: Any, backup: Pat
 
     (x_train, y_train), (x_val, y_val) = train_data, val_data
     common.seed_everything(args.seed)
-    num_classes = int(max(y_train.max(), y_val.max())) + 1
+    num_classes = int(y_train.max()) + 1  # (load_npz refuses y_val labels y_train lacks)
     model = build_classifier(
         x_train.shape[1:], max(num_classes, 2), cell=args.cell, units=args.units,
         layers=args.layers, bidirectional=args.bidirectional, dropout=args.dropout,
@@ -100,6 +100,7 @@ def _train(args: argparse.Namespace, train_data: Any, val_data: Any, backup: Pat
     history = common.train(args, model, x_train, y_train, validation_data=(x_val, y_val),
                            batch_size=args.batch_size, backup=backup)
     scores = _scores(args, model, x_val, y_val)
+    common.check_trained("classifier", args, val_loss=scores.cross_entropy)
     path = save_bundle(args.out / "classifier", model, job="classifier", overwrite=True,
                        val_accuracy=scores.accuracy, val_loss=scores.cross_entropy,
                        majority_class=scores.majority_accuracy,
@@ -111,6 +112,8 @@ def _train(args: argparse.Namespace, train_data: Any, val_data: Any, backup: Pat
 def run(args: argparse.Namespace) -> int:
     """Run `rnnkit classify` with the parsed arguments; return the exit status."""
     common.check_common_options(args)
+    if args.model is None:  # evaluating a saved bundle writes nothing
+        common.check_out(args, "classifier")
     backup = None if args.model is not None else common.backup_folder(args)
     train_data, val_data = _load_data(args)
     if args.model is not None:

@@ -357,9 +357,10 @@ def _train_forecaster(args: argparse.Namespace, strategy: str, backup: Path) -> 
     if interval_level(args, windows, say=False):  # kept in the bundle
         windows.calibrate(model, args.steps)
     val_losses = history.history.get("val_loss") or []
+    best = min(val_losses) if val_losses else None
+    common.check_trained("forecaster", args, best_val_loss=best)
     path = save_bundle(args.out / "forecaster", model, windows=windows, job="forecaster",
-                       overwrite=True, epochs=common.epochs_run(history),
-                       best_val_loss=min(val_losses) if val_losses else None,
+                       overwrite=True, epochs=common.epochs_run(history), best_val_loss=best,
                        data=str(fitted.path))
     _write_forecast(args, windows, model, history)
     if val_losses:
@@ -371,6 +372,7 @@ def _train_forecaster(args: argparse.Namespace, strategy: str, backup: Path) -> 
 def run(args: argparse.Namespace) -> int:
     """Run `rnnkit forecast` with the parsed arguments; return the exit status."""
     strategy = check_options(args)
+    common.check_out(args, None if args.model else "forecaster")
     with common.flags_in_messages(FLAGS):
         if args.model is not None:
             return _forecast_with_bundle(args)

@@ -58,6 +58,7 @@ def _check_options(args: argparse.Namespace) -> None:
 
     common.check_common_options(args, {"--seq-length": 1, "--length": 0,
                                        "--steps-per-epoch": 0})
+    common.check_out(args, "generator" if args.model is None else None)
     common.for_option("--temperature", check_temperatures, "temperature", args.temperature, 1,
                       what="samples")
     common.for_option("--top-k", check_top_k, "top_k", args.top_k)
@@ -181,6 +182,7 @@ def _train_generator(args: argparse.Namespace, text: str, vocab: Any, backup: Pa
     validation = data.validation
     print(f"{'validation' if validation else 'training'} loss: {loss:.3f} nats/char "
           f"(unigram baseline {entropy:.3f})")
+    common.check_trained("generator", args, loss=loss)
     path = save_bundle(
         args.out / "generator", model, vocab=vocab, job="generator", overwrite=True,
         val_loss=loss if validation else None, train_loss=None if validation else loss,

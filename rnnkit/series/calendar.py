@@ -23,8 +23,8 @@ import pandas as pd
 
 from rnnkit._checks import check_optional_int
 
-__all__ = ["infer_frequency", "season_length", "future_index", "detect_season",
-           "resolve_season"]
+__all__ = ["infer_frequency", "regular_grid", "season_length", "future_index",
+           "detect_season", "resolve_season"]
 
 #: Season length of a fixed step (hourly data repeats daily, daily data weekly, ...).
 _TICK_SEASONS = {pd.Timedelta(hours=1): 24, pd.Timedelta(days=1): 7, pd.Timedelta(days=7): 52,
@@ -40,8 +40,11 @@ def infer_frequency(index: pd.Index) -> str | None:
     """The frequency string of a `DatetimeIndex` (e.g. `"MS"`, `"W-SAT"`), or `None`.
 
     When pandas cannot infer a regular frequency (a gap, a missing week), the
-    most common step between dates is used. A plain (non-date) index, or one
-    with fewer than 3 dates, has no frequency.
+    frequency of the regular grid that holds every date is used (see
+    :func:`regular_grid`: a monthly series with a missing month is still
+    `"MS"`), else the most common step between dates, in the index's own
+    time unit (`s`, `ms`, `us` or `ns`). A plain (non-date) index, or one with
+    fewer than 3 dates, has no frequency.
 
     Args:
         index: the series' index.
@@ -50,21 +53,101 @@ def infer_frequency(index: pd.Index) -> str | None:
         A pandas frequency string, or `None`.
 
     Example:
-    >>> frequency = infer_frequency(pd.DatetimeIndex(["2020-01-01", "2020-01-02", "2020-01-04"]))
+    >>> infer_frequency(pd.DatetimeIndex(["2020-01-01", "2020-02-01", "2020-04-01"]))
+    'MS'
+    >>> frequency = infer_frequency(pd.DatetimeIndex(["2020-01-01", "2020-01-02",
+    ...                                               "2020-01-03", "2020-01-05 07:13"]))
     >>> pd.Timedelta(pd.tseries.frequencies.to_offset(frequency))  # the most common step
     Timedelta('1 days 00:00:00')
     """
     if not isinstance(index, pd.DatetimeIndex) or len(index) < 3:
         return None
+    frequency, _ = regular_grid(index)
+    if frequency is not None:
+        return frequency
+    steps = np.diff(index.asi8)  # integers in the index's own unit, not nanoseconds
+    values, counts = np.unique(steps[steps > 0], return_counts=True)
+    if not len(values):
+        return None
+    step = pd.Timedelta(int(values[np.argmax(counts)]), unit=index.unit)
+    return pd.tseries.frequencies.to_offset(step).freqstr
+
+
+def _pandas_frequency(index: pd.DatetimeIndex) -> str | None:
+    """`pd.infer_freq` as a string (None for irregular dates), without pandas' warnings."""
     try:  # pandas >= 3: ask for the future return type (a BaseOffset), avoiding its warning
         with pd.option_context("future.infer_freq_returns_offset", True):
             freq = pd.infer_freq(index)
     except (KeyError, AttributeError):  # an older pandas (OptionError), which returns a str
         freq = pd.infer_freq(index)
-    if freq is not None:
-        return pd.tseries.frequencies.to_offset(freq).freqstr
-    step = pd.Series(index[1:] - index[:-1]).mode().iloc[0]  # a Timedelta, in any time unit
-    return pd.tseries.frequencies.to_offset(step).freqstr
+    except (TypeError, ValueError):
+        return None
+    return None if freq is None else pd.tseries.frequencies.to_offset(freq).freqstr
+
+
+def regular_grid(index: pd.DatetimeIndex) -> tuple[str | None, pd.DatetimeIndex]:
+    """The frequency of the regular grid the dates lie on, and the grid's dates missing.
+
+    The candidate frequencies are those pandas infers on short runs of
+    consecutive dates (so a monthly series with gaps still offers `"MS"`) and
+    the most common step. The coarsest grid from the first to the last date
+    that holds every date wins, when at least half its dates are present;
+    otherwise the dates are irregular: `(None, empty)`. Sorted, unique dates
+    in any time unit.
+
+    Args:
+        index: the dates, sorted and unique.
+
+    Returns:
+        `(frequency, missing)`: a pandas frequency string and the grid's dates
+        that `index` lacks (empty for a regular series), or `(None, empty)`.
+
+    Example:
+    >>> months = pd.DatetimeIndex(["2020-01-01", "2020-02-01", "2020-05-01", "2020-06-01"])
+    >>> frequency, missing = regular_grid(months)
+    >>> frequency, missing.strftime("%Y-%m").tolist()
+    ('MS', ['2020-03', '2020-04'])
+    """
+    none = pd.DatetimeIndex([], dtype=index.dtype, name=index.name)
+    if len(index) < 3:
+        return None, none
+    whole = _pandas_frequency(index)
+    if whole is not None:
+        return whole, none
+    best: tuple[str | None, pd.DatetimeIndex] = (None, none)
+    for frequency in _grid_candidates(index):
+        try:
+            grid = pd.date_range(index[0], index[-1], freq=frequency, name=index.name,
+                                 unit=index.unit)
+        except (ValueError, TypeError, OverflowError):
+            continue
+        if len(grid) > 2 * len(index) or not index.isin(grid).all():
+            continue
+        if best[0] is None or len(grid) < len(best[1]) + len(index):
+            best = frequency, grid.difference(index)
+    return best
+
+
+def _grid_candidates(index: pd.DatetimeIndex, runs: int = 60, length: int = 3) -> list[str]:
+    """Grid frequencies to try: of up to `runs` runs of 3 dates, the calendar's, the modal step."""
+    found: dict[str, int] = {}
+    starts = np.unique(np.linspace(0, len(index) - length, runs).astype(int))
+    for start in starts:
+        frequency = _pandas_frequency(index[start:start + length])
+        if frequency is not None:
+            found[frequency] = found.get(frequency, 0) + 1
+    first = index[0]
+    months = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+    quarter, year = months[(first.month - 1) % 3], months[first.month - 1]
+    for calendar_frequency in ("MS", "ME", f"QS-{quarter}", f"QE-{quarter}", f"YS-{year}",
+                               f"YE-{year}", f"W-{first.day_name()[:3].upper()}", "B", "D"):
+        found.setdefault(calendar_frequency, 0)  # short series: runs of 3 may all hold a gap
+    steps = np.diff(index.asi8)
+    values, counts = np.unique(steps[steps > 0], return_counts=True)
+    if len(values):  # last: a calendar frequency wins a tie (YS rather than 8760h)
+        step = pd.Timedelta(int(values[np.argmax(counts)]), unit=index.unit)
+        found.setdefault(pd.tseries.frequencies.to_offset(step).freqstr, 0)
+    return sorted(found, key=lambda f: -found[f])
 
 
 def season_length(frequency: str | None) -> int | None:

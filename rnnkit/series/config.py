@@ -27,22 +27,81 @@ True
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from rnnkit._schema import (
+    NUMBER,
+    OBJECT,
+    STR,
+    TEMPLATE,
+    Key,
+    ListOf,
+    Rule,
+    check_document,
+    integer,
+    nullable,
+    one_of,
+)
 from rnnkit.series.intervals import Calibration
 from rnnkit.series.io import read_series
-from rnnkit.series.spec import WindowSpec
+from rnnkit.series.spec import PARTS, WindowSpec
+from rnnkit.series.transforms import SCALES
 
-__all__ = ["CONFIG_VERSION", "config_of", "check_config", "config_settings", "config_data",
+__all__ = ["CONFIG_VERSION", "CONFIG_SCHEMA", "config_of", "check_config", "config_settings",
+           "config_data",
            "windows_from_config", "frame_to_json", "frame_from_json"]
 
 #: The version of `SeriesWindows.to_config()`; a newer one is refused.
 CONFIG_VERSION = 1
 #: Settings added after version 1, written only when they are not `None`.
 LATER_SETTINGS = ("season",)
+
+
+def _is_frequency(value: Any) -> bool:
+    try:
+        pd.tseries.frequencies.to_offset(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+_INDEX_KINDS = ("datetime", "int", "str")
+_DTYPE = Rule("a NumPy dtype name such as 'float64' or 'int64'",
+              lambda v: isinstance(v, str) and re.fullmatch(r"(u?int|float)(8|16|32|64)", v)
+              is not None)
+_POSITIVE = Rule("a finite number > 0", lambda v: NUMBER.test(v) and v > 0)
+_NON_NEGATIVE = Rule("a finite number >= 0", lambda v: NUMBER.test(v) and v >= 0)
+#: What a config holds besides the settings (which `WindowSpec` checks), as rules (`_schema`).
+CONFIG_SCHEMA: dict[Any, Any] = {
+    Key("version"): integer(1),
+    "scaler": {"kind": one_of(SCALES), "columns": ListOf(STR, min_length=1),
+               "center": ListOf(NUMBER, length="columns"),
+               "scale": ListOf(_POSITIVE, length="columns")},
+    Key("frequency"): Rule("null or a pandas frequency such as 'MS' or 'D'",
+                           lambda v: v is None or isinstance(v, str) and _is_frequency(v)),
+    Key("index_name"): nullable(STR),
+    Key("read_series"): nullable(OBJECT),
+    Key("calibration"): nullable({
+        "method": one_of(["split-conformal"]),
+        "errors": ListOf(ListOf(ListOf(_NON_NEGATIVE, min_length=1), min_length=1),
+                         min_length=1),
+        Key("split"): one_of(PARTS), Key("stride"): integer(1),
+        Key("model"): nullable(STR), Key("origins"): integer(1)}),
+    Key("data"): nullable({
+        "index": ListOf(Rule("a string or an integer", lambda v: isinstance(v, (str, int))
+                             and not isinstance(v, bool)), min_length=1),
+        Key("index_kind"): one_of(_INDEX_KINDS), "columns": ListOf(STR, min_length=1),
+        Key("dtypes"): ListOf(_DTYPE, length="columns"),
+        "values": ListOf(ListOf(NUMBER, length="columns"), length="index")}),
+}
+#: What each part of a config is, added to a message about a value inside it.
+_PARTS_ARE = {"scaler": "a fitted scaler's dict (SeriesWindows(...).scaler)",
+              "calibration": "the dict of Calibration.to_dict()",
+              "data": "the frame as frame_to_json(frame) writes it"}
 
 
 def config_of(windows: Any, *, include_data: bool = True) -> dict[str, Any]:
@@ -66,13 +125,86 @@ def config_of(windows: Any, *, include_data: bool = True) -> dict[str, Any]:
     return config
 
 
-def check_config(config: Any) -> None:
-    """Raise unless `config` looks like a `to_config()` dict of a version this rnnkit reads."""
+def check_config(config: Any, *, where: str = "config") -> None:
+    """Raise unless `config` is a whole `to_config()` dict of a version this rnnkit reads.
+
+    Every value is checked before anything is built from it: the settings
+    with `WindowSpec`'s rules, the rest with :data:`CONFIG_SCHEMA`; `where`
+    names the config in the messages (e.g. `"windows"` inside a bundle).
+
+    Example:
+    >>> from rnnkit.series import SeriesWindows
+    >>> config = SeriesWindows(list(range(40)), window=4).to_config()
+    >>> config["scaler"]["center"] = [1.0, 2.0]
+    >>> check_config(config)
+    Traceback (most recent call last):
+    ...
+    ValueError: config.scaler.center=[1.0, 2.0] must be a list of 1 item(s) (as many as \
+columns) (scaler must be a fitted scaler's dict (SeriesWindows(...).scaler))
+    """
     if not isinstance(config, dict) or "window" not in config or "scaler" not in config:
         raise ValueError("config must be the dict returned by SeriesWindows.to_config().")
-    if config.get("version", CONFIG_VERSION) > CONFIG_VERSION:
+    version = config.get("version", CONFIG_VERSION)
+    if isinstance(version, int) and not isinstance(version, bool) and version > CONFIG_VERSION:
         raise ValueError(f"config version {config['version']} is newer than this rnnkit "
                          f"understands ({CONFIG_VERSION}); upgrade rnnkit.")
+    try:
+        WindowSpec.from_dict(config)
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None
+    try:
+        check_document(config, CONFIG_SCHEMA, where=where)
+    except ValueError as exc:
+        part = next((p for p in _PARTS_ARE if str(exc).startswith(f"{where}.{p}")), None)
+        if part is None:
+            raise
+        raise ValueError(f"{exc} ({part} must be {_PARTS_ARE[part]})") from None
+    data, columns = config.get("data"), config["scaler"]["columns"]
+    if data is not None and columns != data["columns"]:
+        raise ValueError(TEMPLATE.format(where=f"{where}.scaler.columns", value=repr(columns),
+                                         expected=f"the saved data's columns {data['columns']}"))
+    _check_index(data, where)
+    _check_calibration(config, where)
+
+
+def _check_index(data: Any, where: str) -> None:
+    """The saved index reads as its kind says (dates as dates, integers as integers)."""
+    if data is None:
+        return
+    kind, index = data.get("index_kind", "int"), data["index"]
+    bad = None
+    if kind == "datetime":
+        for label in index:
+            try:
+                pd.Timestamp(label)
+            except (TypeError, ValueError):
+                bad, expected = label, "an ISO date such as '2020-01-31T00:00:00'"
+                break
+    elif kind == "int":
+        bad = next((v for v in index if not isinstance(v, int)), None)
+        expected = "an integer (index_kind 'int')"
+    if bad is not None:
+        raise ValueError(TEMPLATE.format(where=f"{where}.data.index[{index.index(bad)}]",
+                                         value=repr(bad), expected=expected))
+
+
+def _check_calibration(config: dict[str, Any], where: str) -> None:
+    """The calibration's errors form one `(horizon, targets, origins)` block."""
+    errors = (config.get("calibration") or {}).get("errors")
+    if errors is None:
+        return
+    targets, origins = len(errors[0]), len(errors[0][0])
+    for step, row in enumerate(errors):
+        if len(row) != targets:
+            raise ValueError(TEMPLATE.format(
+                where=f"{where}.calibration.errors[{step}]", value=f"<{len(row)} lists>",
+                expected=f"{targets} lists (one per target, like errors[0])"))
+        for target, values in enumerate(row):
+            if len(values) != origins:
+                raise ValueError(TEMPLATE.format(
+                    where=f"{where}.calibration.errors[{step}][{target}]",
+                    value=f"<{len(values)} errors>",
+                    expected=f"{origins} errors (one per origin, like errors[0][0])"))
 
 
 def config_settings(config: dict[str, Any]) -> dict[str, Any]:
@@ -98,7 +230,13 @@ def windows_from_config(cls: type, config: dict[str, Any], data: Any = None) -> 
     windows = cls(config_data(config, data), **config_settings(config), scaler=config["scaler"])
     windows._read_settings = config.get("read_series")
     if config.get("calibration") is not None:
-        windows._calibration = Calibration.from_dict(config["calibration"])
+        calibration = Calibration.from_dict(config["calibration"])
+        if calibration.errors.shape[1] != windows.output_dim:
+            raise ValueError(f"the saved calibration holds errors of "
+                             f"{calibration.errors.shape[1]} target(s), but the windows "
+                             f"predict {windows.output_dim}; calibrate again "
+                             "(SeriesWindows.calibrate).")
+        windows._calibration = calibration
     if data is None:  # the saved data held whole windows in every part; new data need not
         windows._check_parts()
     return windows

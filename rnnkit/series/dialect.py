@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import csv
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -31,11 +30,15 @@ import pandas as pd
 SEPARATORS = (",", ";", "\t", "|")
 #: The default separator of each suffix (`.txt`: none).
 SUFFIX_SEPARATOR = {".csv": ",", ".tsv": "\t"}
-#: (decimal mark, thousands separator) conventions, in order of preference.
-CONVENTIONS = ((".", None), (".", ","), (",", None), (",", "."))
+#: (decimal mark, thousands separator) conventions, in order of preference (a space stands
+#: for the non-breaking spaces too: :func:`plain_spaces`).
+CONVENTIONS = ((".", None), (".", ","), (",", None), (",", "."), (".", " "), (",", " "))
 SAMPLE_LINES = 50
 #: A number whose dot could be a thousands separator (`1.234`, `-12.500`).
 LONE_DOT = r"[+-]?[1-9]\d{0,2}\.\d{3}"
+#: A cell that holds a decimal mark or a thousands separator.
+SPACED = r"\s*[+-]?\d{1,3}[ \u00a0\u202f]\d{3}"
+MARKED = rf"[.,]|^{SPACED}"
 
 
 def check_dialect(sep: str | None, decimal: str | None, thousands: str | None,
@@ -65,18 +68,6 @@ def check_dialect(sep: str | None, decimal: str | None, thousands: str | None,
     if header is not None and (header != 0 or isinstance(header, bool)):
         raise ValueError(f"header={header!r} must be 0 (the first row names the columns) "
                          "or None (no header row).")
-
-
-def first_lines(path: Path, encoding: str, count: int = SAMPLE_LINES) -> list[str]:
-    """The first `count` non-blank lines of a text file (a `UnicodeDecodeError` passes up)."""
-    lines: list[str] = []
-    with open(path, encoding=encoding, newline="") as handle:
-        for line in handle:
-            if line.strip():
-                lines.append(line.rstrip("\r\n"))
-            if len(lines) >= count:
-                break
-    return lines
 
 
 def _fields(line: str, separator: str) -> int:
@@ -128,8 +119,19 @@ def _pattern(decimal: str, thousands: str | None) -> re.Pattern[str]:
 PATTERNS = {convention: _pattern(*convention) for convention in CONVENTIONS}
 
 
+def plain_spaces(cells: pd.Series) -> pd.Series:
+    """Text cells with non-breaking spaces made plain (`1\u00a0234` → `1 234`).
+
+    Example:
+    >>> plain_spaces(pd.Series(["1\u00a0234,5"])).tolist()
+    ['1 234,5']
+    """
+    return cells.str.replace("[\u00a0\u202f]", " ", regex=True)
+
+
 def _value(cell: str, convention: tuple[str, str | None]) -> float:
     decimal, thousands = convention
+    cell = cell.replace("\u00a0", " ").replace("\u202f", " ")
     if thousands:
         cell = cell.replace(thousands, "")
     return float(cell.replace(decimal, "."))
@@ -159,7 +161,9 @@ def number_marks(cells: pd.DataFrame, separator: str | None, where: str,
     ValueError: 'a.csv' holds numbers that read two ways: '1,234' is 1234 with decimal='.', \
 thousands=',' but 1.234 with decimal=','. Pass decimal= (and thousands=) to say which.
     """
-    if (decimal is not None and thousands is not None) or thousands not in (None, "", ".", ","):
+    thousands = " " if thousands in ("\u00a0", "\u202f") else thousands
+    if (decimal is not None and thousands is not None) or thousands not in (None, "", ".", ",",
+                                                                           " "):
         return decimal or ".", thousands or None
     alive = [c for c in CONVENTIONS if (decimal is None or c[0] == decimal)
              and (thousands is None or c[1] == (thousands or None))]
@@ -184,15 +188,17 @@ def _number_cells(cells: pd.DataFrame) -> pd.Series:
         column = cells[name].dropna().astype(str)
         if column.empty:
             continue
-        if pd.to_numeric(column, errors="coerce").notna().all():
+        if pd.to_numeric(column.iloc[:50], errors="coerce").notna().all() and \
+                pd.to_numeric(column, errors="coerce").notna().all():
             column = column[column.str.contains(".", regex=False).to_numpy(bool)].str.strip()
             deciding = column[~column.str.fullmatch(LONE_DOT).to_numpy(bool)]
             parts.append(deciding.iloc[:1] if len(deciding) else column)
         else:  # only cells that hold a mark can decide (fast on a date column)
-            parts.append(column[column.str.contains(r"[.,]", regex=True).to_numpy(bool)]
-                         .str.strip())
+            marked = column.str.contains(".", regex=False) \
+                | column.str.contains(",", regex=False) | column.str.match(SPACED)
+            parts.append(plain_spaces(column[marked.to_numpy(bool)]).str.strip())
     found = pd.Series(pd.unique(pd.concat(parts)) if parts else [], dtype=object).astype(str)
-    return found[found.str.contains(r"[.,]", regex=True).to_numpy(bool)].reset_index(drop=True)
+    return found[found.str.contains(MARKED, regex=True).to_numpy(bool)].reset_index(drop=True)
 
 
 def _refuse_mixed(numbers: list[str], alive: list, where: str) -> None:
@@ -257,12 +263,12 @@ def with_thousands(table: pd.DataFrame, cells: pd.DataFrame,
         return table
     pattern = _pattern(decimal, thousands) if marks not in PATTERNS else PATTERNS[marks]
     for position, name in enumerate(cells.columns):
-        column = cells[name].dropna().astype(str).str.strip()
+        column = plain_spaces(cells[name].dropna().astype(str)).str.strip()
         column = column[column != ""]
         if column.empty or not column.str.contains(re.escape(thousands)).any() or \
                 not all(pattern.fullmatch(cell) for cell in column):
             continue
-        values = cells[name].astype(str).str.strip().map(
+        values = plain_spaces(cells[name].astype(str)).str.strip().map(
             lambda v: _value(v, marks) if pattern.fullmatch(v) else np.nan)
         table.isetitem(position, values.astype("float64").to_numpy())
     return table
@@ -289,3 +295,27 @@ header=None (the columns are then named column_0, column_1, ...).
             "looks like data, so the first value would be lost as a column name. If the file "
             "has no header row, pass header=None (the columns are then named column_0, "
             "column_1, ...).")
+
+
+def text_numbers(column: pd.Series, marks: tuple[str, str | None]) -> pd.Series:
+    """The column with its text cells that are numbers as written (`'1,5'`) made numbers.
+
+    Other cells (numbers, dates, other text) are kept as they are: what a
+    spreadsheet holds as text among numbers.
+
+    Example:
+    >>> text_numbers(pd.Series([1.5, "2,5", "1\u00a0234,5", "n/a"], dtype=object),
+    ...              (",", " ")).tolist()
+    [1.5, 2.5, 1234.5, 'n/a']
+    """
+    pattern = PATTERNS[marks] if marks in PATTERNS else _pattern(*marks)
+    text = column.map(lambda v: isinstance(v, str)).astype(bool)
+    if not text.any():
+        return column
+    cells = plain_spaces(column[text].astype(str)).str.strip()
+    numbers = cells[cells.map(lambda v: bool(pattern.fullmatch(v))).astype(bool)]
+    if numbers.empty:
+        return column
+    out = column.astype(object).copy()
+    out[numbers.index] = [_value(v, marks) for v in numbers]
+    return out

@@ -14,9 +14,9 @@ serials below 61 count from 1899-12-31). Sheets without times of day, the usual
 case, stay on calamine.
 
 Example:
->>> table, sheet = read_table(Path("data/series/airpassengers.xlsx"))
->>> sheet, list(table.columns)
-('airpassengers', ['month', 'passengers'])
+>>> table, sheet, skipped = read_table(Path("data/series/airpassengers.xlsx"))
+>>> sheet, list(table.columns), skipped
+('airpassengers', ['month', 'passengers'], 0)
 """
 
 from __future__ import annotations
@@ -30,11 +30,19 @@ import pandas as pd
 
 from rnnkit._checks import check_choice
 from rnnkit.series.dialect import (
+    SEPARATORS,
     check_header_row,
-    first_lines,
     number_marks,
     sniff_separator,
+    text_numbers,
     with_thousands,
+)
+from rnnkit.series.layout import (
+    header_position,
+    numbered_lines,
+    other_sheets,
+    text_header_line,
+    title_note,
 )
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -60,41 +68,67 @@ def excel_engine() -> str:
 def read_table(path: Path, sheet: str | int | None = None, engine: str | None = None,
                encoding: str | None = None, *, sep: str | None = None,
                decimal: str | None = None, thousands: str | None = None,
-               header: int | None = 0) -> tuple[pd.DataFrame, str | None]:
-    """Read the table as it is in the file (header on the first row); return it and the sheet.
+               header: int | None = 0, skiprows: int | None = 0,
+               notes: list[str] | None = None) -> tuple[pd.DataFrame, str | None, int]:
+    """Read the table as it is in the file; return it, the sheet and the rows skipped above it.
 
     Args:
         path: an existing file with one of :data:`SUFFIXES`.
         sheet: Excel only: a sheet name or 0-based index; default the first.
         engine: Excel only: `"calamine"` or `"openpyxl"`; default the fastest installed.
         encoding: text only: the text encoding; default UTF-8.
-        sep, decimal, thousands: text only: the separator, decimal mark and
-            thousands separator (`""`: none); None: detected
-            (:mod:`rnnkit.series.dialect`).
-        header: `0`: the first row names the columns (an all-numeric one is an
+        sep, decimal, thousands: the separator (text only), decimal mark and
+            thousands separator (`""`: none) of numbers written as text; None:
+            detected (:mod:`rnnkit.series.dialect`).
+        header: `0`: the first row read names the columns (an all-numeric one is an
             error); `None`: no header row, the columns are `column_0`, `column_1`, ...
+        skiprows: the rows above the header (or the data) to skip; None: title
+            rows above the header are detected (:mod:`rnnkit.series.layout`)
+            and skipped with a note.
+        notes: where the note goes.
 
     Returns:
-        The raw table, and the sheet's name (`None` for a text file).
+        The raw table, the sheet's name (`None` for a text file), and how
+        many rows of the file lie above it.
     """
     if path.stat().st_size == 0:
         raise ValueError(f"path={str(path)!r} is empty (0 bytes): it holds no header row and "
                          "no data. Check that the file was saved completely, or pass another "
                          "file.")
+    notes = [] if notes is None else notes
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        for name, value in (("sep", sep), ("decimal", decimal), ("thousands", thousands)):
-            if value is not None:
-                raise ValueError(f"{name}={value!r} was given but {str(path)!r} is an Excel "
-                                 f"workbook, whose cells hold numbers as numbers. Drop {name}=.")
-        table, name = _read_excel(path, sheet, engine, encoding, header)
+        if sep is not None:
+            raise ValueError(f"sep={sep!r} was given but {str(path)!r} is an Excel workbook, "
+                             "whose cells are separate already. Drop sep=.")
+        table, name, skip = _read_excel(path, sheet, engine, encoding, header, skiprows, notes)
+        where = f"{str(path)!r} (sheet {name!r})"
         if header == 0:
-            check_header_row(list(table.columns), f"{str(path)!r} (sheet {name!r})")
-        return _name_columns(table, header), name
+            check_header_row(list(table.columns), where)
+        return _name_columns(_excel_text_numbers(table, where, decimal, thousands),
+                             header), name, skip
     if sheet is not None:
         raise ValueError(f"sheet={sheet!r} was given but {str(path)!r} is a "
                          f"{path.suffix.lower()} file, which has no sheets. Drop sheet=.")
-    return _name_columns(_read_text(path, encoding or "utf-8", sep, decimal, thousands,
-                                    header), header), None
+    table, skip = _read_text(path, encoding or "utf-8", sep, decimal, thousands, header,
+                             skiprows, notes)
+    return _name_columns(table, header), None, skip
+
+
+def _excel_text_numbers(table: pd.DataFrame, where: str, decimal: str | None,
+                        thousands: str | None) -> pd.DataFrame:
+    """Text cells of a sheet that are numbers as written (`'1,5'`, `'1 234'`) made numbers."""
+    text = [c for c in table.columns if table[c].dtype == object
+            or pd.api.types.is_string_dtype(table[c].dtype)]
+    cells = pd.DataFrame({i: table[c].map(lambda v: v if isinstance(v, str) else np.nan)
+                          for i, c in enumerate(text)})
+    if cells.empty or cells.isna().all().all():
+        return table
+    marks = number_marks(cells, None, where, decimal, thousands)
+    if marks == (".", None):
+        return table  # plain numbers as text: read as numbers later, as before
+    for name in text:
+        table[name] = text_numbers(table[name], marks)
+    return table
 
 
 def _name_columns(table: pd.DataFrame, header: int | None) -> pd.DataFrame:
@@ -112,20 +146,31 @@ def _unreadable_workbook(path: Path, exc: Exception) -> ValueError:
 
 
 def _read_excel(path: Path, sheet: str | int | None, engine: str | None,
-                encoding: str | None, header: int | None) -> tuple[pd.DataFrame, str]:
+                encoding: str | None, header: int | None, skiprows: int | None,
+                notes: list[str]) -> tuple[pd.DataFrame, str, int]:
     if encoding is not None:
         raise ValueError(f"encoding={encoding!r} was given but {str(path)!r} is an Excel "
                          "workbook, which has no text encoding. Drop encoding=.")
     engine = check_choice("engine", engine or excel_engine(), ("calamine", "openpyxl"))
-    table, name = _read_sheet(path, sheet, engine, header)
-    if engine == "calamine" and has_times_of_day(table):
-        table, name = _read_sheet(path, name, "openpyxl", header)  # dates before 1900: see above
-    return table, name
+    skip = skiprows or 0
+    table, name = _read_sheet(path, sheet, engine, header, skip)
+    if skiprows is None and header == 0:
+        unnamed = [None if str(c).startswith("Unnamed: ") else c for c in table.columns]
+        found = header_position([unnamed] + table.head(50).to_numpy().tolist())
+        if found:
+            titles = [c for c in unnamed if c is not None]
+            notes_text = title_note(f"{str(path)!r} (sheet {name!r})", titles, found + 1)
+            table, name = _read_sheet(path, name, engine, header, found)
+            notes.append(notes_text)
+            skip = found
+    if engine == "calamine" and has_times_of_day(table):  # dates before 1900: see above
+        table, name = _read_sheet(path, name, "openpyxl", header, skip)
+    return table, name, skip
 
 
 def _read_sheet(path: Path, sheet: str | int | None, engine: str,
-                header: int | None = 0) -> tuple[pd.DataFrame, str]:
-    """One sheet of the workbook with the given engine, and the sheet's name."""
+                header: int | None = 0, skip: int = 0) -> tuple[pd.DataFrame, str]:
+    """One sheet of the workbook with the given engine (`skip` rows above it), and its name."""
     try:
         book = pd.ExcelFile(path, engine=engine)
     except ImportError:
@@ -135,9 +180,20 @@ def _read_sheet(path: Path, sheet: str | int | None, engine: str,
     with book:
         name = _pick_sheet(path, [str(n) for n in book.sheet_names], sheet)
         try:
-            return book.parse(name, header=header), name
+            if header is None:
+                return book.parse(name, header=None, skiprows=skip or None), name
+            return book.parse(name, header=skip), name
         except Exception as exc:  # a damaged sheet inside a readable zip
             raise _unreadable_workbook(path, exc) from exc
+
+
+def sheet_overview(path: Path, current: str, engine: str | None = None) -> str:
+    """A sentence naming the workbook's other sheets and which look like a series."""
+    try:
+        with pd.ExcelFile(path, engine=engine or excel_engine()) as book:
+            return other_sheets(book, current)
+    except Exception:  # the message it would add to is the one that matters
+        return ""
 
 
 def has_times_of_day(table: pd.DataFrame) -> bool:
@@ -174,21 +230,30 @@ def _pick_sheet(path: Path, names: list[str], sheet: str | int | None) -> str:
 
 
 def _read_text(path: Path, encoding: str, sep: str | None, decimal: str | None,
-               thousands: str | None, header: int | None) -> pd.DataFrame:
+               thousands: str | None, header: int | None, skiprows: int | None,
+               notes: list[str]) -> tuple[pd.DataFrame, int]:
     """The text file read with its separator and number marks (given, or detected)."""
     where = f"{str(path)!r}"
     try:
+        lines = numbered_lines(path, encoding)
+        skip = skiprows or 0
+        if skiprows is None and header == 0:
+            skip = text_header_line(lines, SEPARATORS if sep is None else sep)
+            if skip:
+                notes.append(title_note(where, [line for n, line in lines if n < skip],
+                                        skip + 1))
         if sep is None:
-            sep = sniff_separator(first_lines(path, encoding), path.suffix.lower(), where)
+            sep = sniff_separator([line for n, line in lines if n >= skip][:50],
+                                  path.suffix.lower(), where)
         options: dict[str, Any] = {"sep": sep} if sep is not None else \
             {"sep": None, "engine": "python"}  # .txt, ragged: sniffed by pandas, as before
-        cells = pd.read_csv(path, encoding=encoding, dtype=str, header=header, **options)
+        options.update(header=header, skiprows=skip or None, encoding=encoding)
+        cells = pd.read_csv(path, dtype=str, **options)
         marks = number_marks(cells, sep, where, decimal, thousands)
         if header == 0:
             check_header_row(list(cells.columns), where, marks)
-        table = pd.read_csv(path, encoding=encoding, header=header, decimal=marks[0],
-                            **options)
-        return with_thousands(table, cells, marks)
+        table = pd.read_csv(path, decimal=marks[0], **options)
+        return with_thousands(table, cells, marks), skip
     except UnicodeDecodeError as exc:
         byte = exc.object[exc.start:exc.start + 1]
         raise ValueError(
@@ -199,3 +264,9 @@ def _read_text(path: Path, encoding: str, sep: str | None, decimal: str | None,
     except pd.errors.EmptyDataError:
         raise ValueError(f"path={str(path)!r} is empty: it holds no header row and no data. "
                          "Check that the file was saved completely.") from None
+    except pd.errors.ParserError as exc:
+        reason = str(exc).strip().splitlines()[0]
+        raise ValueError(
+            f"{where} has rows with different numbers of fields ({reason}). If rows above "
+            "the header hold a title, pass header_row= (the header's row, counting from 1) or "
+            "skiprows=; if the separator is not the one detected, pass sep=.") from None

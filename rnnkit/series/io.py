@@ -5,14 +5,21 @@ wrong, naming the file, the column, the spreadsheet row and the fix:
 
 1. check the arguments (:func:`_check_arguments`);
 2. read the raw table with the Excel or CSV engine (:mod:`rnnkit.series.engines`; text
-   files as written: separator, decimal mark, thousands, :mod:`rnnkit.series.dialect`);
+   files as written: separator, decimal mark, thousands, :mod:`rnnkit.series.dialect`;
+   title rows above the header, :mod:`rnnkit.series.layout`);
 3. drop blank rows (:func:`_drop_blank_rows`);
 4. pick the date column (:func:`_pick_date_column`);
-5. pick the value columns (:func:`_pick_value_columns`);
-6. convert them to numbers (:func:`_convert_numbers`);
-7. index by the dates and sort (:func:`_index_by_dates`);
-8. handle missing values (:func:`_handle_missing`);
+5. pick the value columns (:func:`_pick_value_columns`); when a sheet has none of
+   these, the message lists the other sheets;
+6. convert them to numbers (:func:`_convert_numbers`), noting outliers;
+7. index by the dates, zones converted, in file order (:func:`_index_by_dates`);
+8. handle missing values (:func:`_handle_missing`) and dates missing from the
+   grid of a regular series (:func:`rnnkit.series.quality.handle_gaps`);
 9. give whole-number columns an integer dtype (:func:`_integer_dtypes`).
+
+What was assumed or changed on the way is said in notes
+(:mod:`rnnkit.series.quality`): the result's `attrs["notes"]`, each also a
+`ReadNote` warning.
 
 Example:
 >>> df = read_series("data/series/airpassengers.csv", date_column="month")
@@ -33,7 +40,8 @@ import pandas as pd
 
 from rnnkit._checks import check_bool, check_choice, check_names, check_path
 from rnnkit.series.dialect import check_dialect
-from rnnkit.series.engines import SUFFIXES, read_table
+from rnnkit.series.engines import SUFFIXES, read_table, sheet_overview
+from rnnkit.series.layout import check_rows
 from rnnkit.series.parsing import (
     blank,
     check_unique_dates,
@@ -41,6 +49,14 @@ from rnnkit.series.parsing import (
     parse_dates,
     row_number,
     to_numbers,
+)
+from rnnkit.series.quality import (
+    check_order,
+    check_zone,
+    convert_zone,
+    handle_gaps,
+    issue_notes,
+    note_outliers,
 )
 
 __all__ = ["read_series"]
@@ -55,7 +71,7 @@ def read_series(
     sheet: str | int | None = None,
     date_column: str | None = None,
     missing: str = "error",
-    sort: bool = True,
+    sort: bool = False,
     engine: str | None = None,
     encoding: str | None = None,
     fallback_index: bool = False,
@@ -64,6 +80,9 @@ def read_series(
     thousands: str | None = None,
     dayfirst: bool | None = None,
     header: int | None = 0,
+    skiprows: int | None = None,
+    header_row: int | None = None,
+    tz: str | None = None,
 ) -> pd.DataFrame:
     """Read a series from an Excel or CSV file into a DataFrame of numeric columns.
 
@@ -82,14 +101,18 @@ def read_series(
             (text columns such as labels are left out).
         sheet: Excel only: the sheet name, or its 0-based index; default the
             first sheet.
-        date_column: the column holding the dates; it becomes a sorted
+        date_column: the column holding the dates; it becomes a
             `DatetimeIndex`. `"auto"` picks the first date-like column; `None`
             keeps a plain row index (0, 1, ...).
-        missing: what to do with empty cells in the value columns: `"error"`
-            (raise, naming them), `"interpolate"` (linear in time; leading or
-            trailing gaps take the nearest value) or `"drop"` (drop those rows).
-        sort: sort the rows by date (default). With `sort=False`, dates out of
-            order are an error.
+        missing: what to do with empty cells in the value columns and with
+            dates missing from the grid of a regular series (a monthly series
+            without some months): `"error"` (raise, naming them and the
+            frequency), `"interpolate"` (linear in time, on the full grid;
+            leading or trailing gaps take the nearest value) or `"drop"` (drop
+            the rows with empty cells, keep the dates as they are, with a note
+            that forecasts step by the inferred frequency).
+        sort: `False` (default): dates must increase in file order, and rows out
+            of order are an error naming them; `True`: sort the rows by date.
         engine: force the Excel reader, `"calamine"` or `"openpyxl"`
             (`"calamine"` still falls back to openpyxl as said above).
         encoding: text files only: the file's text encoding, e.g. `"latin-1"`
@@ -111,19 +134,31 @@ def read_series(
         header: `0` (default): the first row names the columns; `None`: the
             file has no header row and the columns are named `column_0`,
             `column_1`, ...
+        skiprows: the rows above the header (title rows) to skip; default:
+            title rows are detected (rows shorter than the table above a row
+            of names) and skipped with a note.
+        header_row: the same said as the header's row, counting from 1 as a
+            spreadsheet does (`header_row=3` is `skiprows=2`).
+        tz: the time zone that time-zone-aware stamps (`2021-03-28
+            01:00+01:00`) are converted to, e.g. `"Europe/Berlin"`; default
+            UTC. Offsets may change within the column (daylight saving).
+            Stamps without a zone stay as they are (`tz=` is then an error).
 
     Returns:
         A `pandas.DataFrame` of the numeric columns (`int64` when every value
         is a whole number, else `float64`), indexed by the dates when
-        `date_column` is given.
+        `date_column` is given; `attrs["notes"]` lists what was assumed or
+        changed (zones converted, title rows skipped, dates filled, outliers).
 
     Raises:
         FileNotFoundError: if `path` does not exist.
         ValueError: for an unsupported suffix, an empty, damaged or
             non-UTF-8 file (without `encoding=`), an unknown sheet, no numeric
             column, a non-numeric or missing cell (with `missing="error"`), an
-            empty column, bad, duplicate or unsorted dates, an all-numeric
-            header row, and numbers or dates that read two ways.
+            empty column, bad, duplicate or out-of-order dates, dates missing
+            from a regular series (with `missing="error"`), stamps with and
+            without a zone, an all-numeric header row, and numbers or dates
+            that read two ways.
         KeyError: for a column or date column that is not in the file.
 
     Example:
@@ -140,21 +175,35 @@ def read_series(
     path, columns = _check_arguments(path, columns, missing, sort, encoding)
     check_bool("fallback_index", fallback_index)
     check_dialect(sep, decimal, thousands, header)
+    skip = check_rows(skiprows, header_row, header)
+    check_zone(tz)
     if dayfirst is not None and not isinstance(dayfirst, bool):
         raise ValueError(f"dayfirst={dayfirst!r} must be True, False or None (decide from "
                          "the dates).")
-    raw, sheet_name = read_table(path, sheet, engine, encoding, sep=sep, decimal=decimal,
-                                 thousands=thousands, header=header)
+    notes: list[str] = []
+    raw, sheet_name, skipped = read_table(path, sheet, engine, encoding, sep=sep,
+                                          decimal=decimal, thousands=thousands, header=header,
+                                          skiprows=skip, notes=notes)
     where = f"{str(path)!r}" + (f" (sheet {sheet_name!r})" if sheet_name is not None else "")
-    table, rows = _drop_blank_rows(raw, where)
-    rows = rows - (header is None)  # without a header row, data row 0 is spreadsheet row 1
-    date_name = _pick_date_column(table, date_column, where, fallback_index)
-    chosen = _pick_value_columns(table, columns, date_name, where)
+    try:
+        table, rows = _drop_blank_rows(raw, where)
+        date_name = _pick_date_column(table, date_column, where, fallback_index)
+        chosen = _pick_value_columns(table, columns, date_name, where, notes)
+    except (ValueError, KeyError) as exc:
+        if sheet_name is None:
+            raise
+        raise type(exc)(str(exc.args[0]) + sheet_overview(path, sheet_name, engine)) from None
+    # spreadsheet rows: without a header row data row 0 is row 1; title rows come first
+    rows = rows - (header is None) + skipped
     frame = _convert_numbers(table, chosen, where, rows)
+    note_outliers(frame, where, rows, notes)
     if date_name is not None:
-        frame = _index_by_dates(frame, table[date_name], where, rows, sort, dayfirst)
+        frame = _index_by_dates(frame, table[date_name], where, rows, sort=sort,
+                                dayfirst=dayfirst, tz=tz, notes=notes)
     frame = _handle_missing(frame, missing, where, dated=date_name is not None)
-    return _integer_dtypes(frame)
+    if date_name is not None:
+        frame = handle_gaps(frame, missing, where, notes)
+    return issue_notes(_integer_dtypes(frame), notes)
 
 
 # ============================================================================ phases
@@ -234,8 +283,12 @@ def _pick_date_column(table: pd.DataFrame, date_column: str | None, where: str,
 
 
 def _pick_value_columns(table: pd.DataFrame, columns: list[str] | None,
-                        date_name: str | None, where: str) -> list[str]:
-    """The value columns: those named, or every column that is mostly numbers (or empty)."""
+                        date_name: str | None, where: str, notes: list[str]) -> list[str]:
+    """The value columns: those named, or every column that is mostly numbers.
+
+    Blank columns are left out: silently when they have no name (a stray
+    cell of spaces beside the table), with a note when they have one.
+    """
     available = list(table.columns)
     if columns is not None:
         unknown = [c for c in columns if c not in available]
@@ -251,8 +304,12 @@ def _pick_value_columns(table: pd.DataFrame, columns: list[str] | None,
             continue
         _, bad = to_numbers(table[name])
         filled = int((~blank(table[name])).sum())
-        if filled == 0 or int(bad.sum()) < filled - int(bad.sum()):
-            chosen.append(name)  # empty, or mostly numbers: a value column
+        if filled == 0:
+            if not (name.startswith("Unnamed: ") or name.startswith("column_") or
+                    not name.strip()):
+                notes.append(f"column {name!r} of {where} is blank: it is left out.")
+        elif int(bad.sum()) < filled - int(bad.sum()):
+            chosen.append(name)  # mostly numbers: a value column
     if not chosen:
         raise ValueError(
             f"{where} has no numeric column: its columns are {available}"
@@ -294,21 +351,20 @@ def _convert_numbers(table: pd.DataFrame, chosen: list[str], where: str,
     return pd.DataFrame(data)
 
 
-def _index_by_dates(frame: pd.DataFrame, cells: pd.Series, where: str, rows: np.ndarray,
-                    sort: bool, dayfirst: bool | None) -> pd.DataFrame:
-    """Index the frame by the parsed dates; refuse repeats; sort (or refuse disorder)."""
+def _index_by_dates(frame: pd.DataFrame, cells: pd.Series, where: str, rows: np.ndarray, *,
+                    sort: bool, dayfirst: bool | None, tz: str | None,
+                    notes: list[str]) -> pd.DataFrame:
+    """Index the frame by the parsed dates (zones converted); refuse repeats and disorder."""
     name = str(cells.name)
     dates = parse_dates(cells, name=name, where=where, dayfirst=dayfirst)
+    dates = convert_zone(dates, tz, f"date column {name!r} of {where}", str(cells.iloc[0]),
+                         notes)
     frame.index = dates
     check_unique_dates(dates, f"date column {name!r} of {where}", rows)
     if dates.is_monotonic_increasing:
         return frame
     if not sort:
-        pos = int(np.flatnonzero(np.diff(dates.asi8) < 0)[0]) + 1
-        raise ValueError(
-            f"date column {name!r} of {where} is not in increasing order: row "
-            f"{row_number(int(rows[pos]))} ({dates[pos]}) comes after {dates[pos - 1]}. Sort "
-            "the rows by date, or pass sort=True.")
+        check_order(dates, f"date column {name!r} of {where}", rows)
     return frame.sort_index(kind="stable")
 
 

@@ -120,7 +120,11 @@ def parse_dates(column: pd.Series, *, name: str, where: str,
         values = excel_day_zero(column).map(
             lambda v: v.isoformat() if hasattr(v, "isoformat") else v)
         values = day_month_order(values.astype("string"), dayfirst, name=name, where=where)
-        parsed = pd.to_datetime(values, errors="coerce", format="mixed")
+        try:
+            parsed = pd.to_datetime(values, errors="coerce", format="mixed")
+        except ValueError:  # offsets that differ (a daylight-saving switch), or some missing
+            _zoned(values, name=name, where=where)
+            parsed = pd.to_datetime(values, errors="coerce", format="mixed", utc=True)
         bad = parsed.isna()
         if bad.any():
             pos = int(np.flatnonzero(bad.to_numpy())[0])
@@ -129,6 +133,33 @@ def parse_dates(column: pd.Series, *, name: str, where: str,
                 f"{column.iloc[pos]!r}, which is not a date ({int(bad.sum())} such cell(s)). "
                 "Write dates as YYYY-MM-DD (or Excel dates), or pick another date_column.")
     return pd.DatetimeIndex(parsed, name=name)
+
+
+#: A time of day followed by a time zone (`10:00Z`, `01:00+01:00`, `12:00:00 UTC`).
+ZONED = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)\s*$"
+
+
+def _zoned(values: pd.Series, *, name: str, where: str) -> bool:
+    """True when every date carries a time zone; False when none does; else an error.
+
+    Called when pandas finds several zones in a column: stamps whose offsets
+    change at a daylight-saving switch are then parsed to UTC, but a column
+    that mixes stamps with and without a zone has no one reading.
+
+    Example:
+    >>> _zoned(pd.Series(["2021-03-28 01:00+01:00", "2021-03-28 03:00+02:00"]), name="t",
+    ...        where="'a.csv'")
+    True
+    """
+    zoned = values.str.contains(ZONED, regex=True, case=False).fillna(False).to_numpy(bool)
+    if zoned.all() or not zoned.any():
+        return bool(zoned.all())
+    with_zone, without = int(np.flatnonzero(zoned)[0]), int(np.flatnonzero(~zoned)[0])
+    raise ValueError(
+        f"date column {name!r} of {where} mixes stamps with a time zone (row "
+        f"{row_number(with_zone)}: {values.iloc[with_zone]!r}) and without one (row "
+        f"{row_number(without)}: {values.iloc[without]!r}), so they have no one reading. Write "
+        "every stamp with its offset (e.g. 2021-03-28 01:00+01:00), or none.")
 
 
 #: A date with day and month before the year (`31.01.2020`, `1/31/20 10:00`).

@@ -53,15 +53,24 @@ def window_dataset(inputs: np.ndarray, targets: np.ndarray, *, start: int, stop:
         tf.range(window, window + output_steps, dtype=itype)
     count, size = stop - start, batch_size
     batches = -(-count // size)
+    # y = x shifted by one step: one gather of window + 1 rows serves both
+    shifted = targets is inputs and output_steps is None
+    both_offsets = tf.range(window + 1, dtype=itype)
 
     def batched(order: Any) -> Any:
         # batch i gathers its windows from the one base array: no copy of all windows
         def gather(i: Any) -> tuple[Any, Any]:
             i = tf.cast(i, itype)
             starts = order[i * size: tf.minimum((i + 1) * size, count), None]
+            if shifted:
+                rows = tf.gather(base, starts + both_offsets)
+                return rows[:, :-1], rows[:, 1:]
             return tf.gather(base, starts + offsets), tf.gather(labels, starts + y_offsets)
 
-        return tf.data.Dataset.range(batches).map(gather)
+        # batches are gathered on tf.data's threads while the previous ones are used; the
+        # order stays the same (deterministic=True)
+        return tf.data.Dataset.range(batches).map(
+            gather, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
 
     if shuffle:
         # one random key per epoch (Dataset.random re-randomises on every iteration, so

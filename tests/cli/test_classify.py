@@ -174,6 +174,73 @@ def test_a_missing_npz_key_is_a_one_line_error(tmp_path, missing, capsys):
     assert not (tmp_path / "out").exists()
 
 
+def _interrupt_with_ctrl_c_after(epochs: int):
+    """Like `_interrupt_after`, but the way Ctrl-C stops Python: a KeyboardInterrupt."""
+    import keras
+
+    from rnnkit import training
+
+    original = training._make_callbacks
+
+    class CtrlC(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch + 1 == epochs:
+                raise KeyboardInterrupt
+
+    return lambda **kwargs: [*original(**kwargs), CtrlC()]
+
+
+def test_ctrl_c_during_training_says_how_to_resume_in_one_line_and_exits_130(
+        tmp_path, capsys, monkeypatch):
+    from rnnkit import training
+    from rnnkit.bundle import load_bundle
+
+    data = tiny_npz(tmp_path / "tiny.npz", n_train=32, n_val=16)
+    out = tmp_path / "out"
+    command = ["classify", str(data), "--units", "4", "--epochs", "2", "--batch-size", "16",
+               "--patience", "10", "--out", str(out)]
+    with monkeypatch.context() as patch:
+        patch.setattr(training, "_make_callbacks", _interrupt_with_ctrl_c_after(1))
+        assert main(command) == 130
+    err = capsys.readouterr().err
+    assert err == (f"rnnkit classify: interrupted; resume with --resume (training goes on from "
+                   f"the last finished epoch, kept in {out / 'backup'})\n")
+    assert sorted(p.name for p in out.iterdir()) == ["backup"]  # no bundle, not even part
+    assert main([*command, "--resume"]) == 0
+    assert "Epoch 2/2" in capsys.readouterr().out
+    assert load_bundle(out / "classifier").metadata["epochs"] == 2
+
+
+def test_a_diverged_training_writes_no_bundle(tmp_path, capsys, monkeypatch):
+    import keras
+
+    def diverge(model, *args, **kwargs):
+        model.set_weights([np.full_like(w, np.nan) for w in model.get_weights()])
+        return keras.callbacks.History()
+
+    monkeypatch.setattr(keras.Model, "fit", diverge)
+    out = tmp_path / "out"
+    assert main(["classify", str(tiny_npz(tmp_path / "d.npz", n_train=8, n_val=4)), "--units",
+                 "2", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "training diverged: val_loss is nan, so no bundle was written to" in err, err
+    assert "cannot be written to bundle.json" not in err
+    assert not (out / "classifier").exists()
+
+
+def test_an_out_folder_you_may_not_write_is_refused_before_reading(tmp_path, capsys,
+                                                                  monkeypatch):
+    from rnnkit import _fs
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    monkeypatch.setattr(_fs, "_may_write", lambda folder: folder != locked)
+    assert main(["classify", str(tmp_path / "not-read.npz"), "--out", str(locked / "run")]) == 2
+    err = capsys.readouterr().err
+    assert "--out=" in err and "cannot be written: you have no write permission in" in err, err
+    assert list(locked.iterdir()) == []
+
+
 def test_a_file_that_is_not_npz_is_named_as_the_data_argument(tmp_path, capsys):
     text = tmp_path / "data.csv"
     text.write_text("1,2\n")
@@ -204,6 +271,14 @@ def test_bad_options_exit_2_with_the_argument_named(tmp_path, capsys, monkeypatc
 # ============================================================================ bad input
 # Rows of the bad-input table for this area (see tests/_bad_input.py for the runner).
 
+def _out_holding(c, relative: str) -> Path:
+    """An output folder holding the file `relative` (e.g. where a bundle would go)."""
+    path = c.tmp / "out" / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("mine")
+    return c.tmp / "out"
+
+
 BAD_INPUT = [
     # ---------------------------------------------------------------- command line
     case("cli-classify-npz-missing-key",
@@ -224,6 +299,34 @@ BAD_INPUT = [
                                                 x_val=np.zeros((2, 3, 2)), y_val=np.zeros(2))),
                           "--cell", "transformer", "--epochs", "1"]),
          CLI, "cell='transformer'"),
+    case("cli-classify-val-label-unknown",
+         using(lambda c: ["classify", str(c.npz(x_train=np.zeros((4, 3, 2)),
+                                                y_train=np.array([0, 1, 0, 1]),
+                                                x_val=np.zeros((3, 3, 2)),
+                                                y_val=np.array([1, 7, 9])))]),
+         CLI, "y_val holds the label(s) [7, 9]", "classes are [0, 1]"),
+    case("cli-classify-nan-input",
+         using(lambda c: ["classify", str(c.npz(x_train=np.where(np.eye(4, 6)[:, :, None],
+                                                                 np.nan, 0.0),
+                                                y_train=np.zeros(4), x_val=np.zeros((2, 6, 1)),
+                                                y_val=np.zeros(2)))]),
+         CLI, "x_train holds NaN or infinite values in 4 sequence(s)", "rows [0, 1, 2, 3]"),
+    case("cli-classify-out-is-a-file",
+         using(lambda c: ["classify", str(tiny_npz(c.tmp / "d.npz")), "--out",
+                          str(c.write("out.txt", "x"))]),
+         CLI, "--out=", "out.txt' is a file", "folder path"),
+    case("cli-classify-out-under-a-file",
+         using(lambda c: ["classify", str(tiny_npz(c.tmp / "d.npz")), "--out",
+                          str(c.write("out.txt", "x") / "run")]),
+         CLI, "--out=", "out.txt/run' lies under", "which is a file"),
+    case("cli-classify-out-holds-a-file-where-the-bundle-goes",
+         using(lambda c: ["classify", str(tiny_npz(c.tmp / "d.npz")), "--out",
+                          str(_out_holding(c, "classifier"))]),
+         CLI, "--out=", "holds a file 'classifier' where the classifier bundle goes"),
+    case("cli-classify-out-holds-another-folder-where-the-bundle-goes",
+         using(lambda c: ["classify", str(tiny_npz(c.tmp / "d.npz")), "--out",
+                          str(_out_holding(c, "classifier/thesis.tex"))]),
+         CLI, "--out=", "folder 'classifier' that is not an rnnkit bundle"),
 ]
 
 test_bad_input = bad_input_test(BAD_INPUT)

@@ -349,6 +349,14 @@ BAD_INPUT = [
          using(lambda c: ["forecast", str(c.write("t.csv", "d;v\n1;1,234\n2;2,345\n3;3,456\n")),
                           "--target", "v"]),
          CLI, "--decimal=", "--thousands="),
+    case("cli-forecast-out-is-a-file",
+         using(lambda c: ["forecast", str(c.csv(dated(30))), "--window", "3", "--out",
+                          str(c.write("out.txt", "x"))]),
+         CLI, "--out=", "out.txt' is a file"),
+    case("cli-forecast-model-out-under-a-file",
+         using(lambda c: ["forecast", "--model", str(c.tmp / "never-read"), "--out",
+                          str(c.write("out.txt", "x") / "run")]),
+         CLI, "--out=", "out.txt/run' lies under", "which is a file"),
 ]
 
 test_bad_input = bad_input_test(BAD_INPUT)

@@ -153,3 +153,35 @@ def test_for_option_puts_the_flag_in_front_of_a_library_message():
 def test_epochs_run_counts_from_the_last_epoch_index():
     assert epochs_run(argparse.Namespace(epoch=[])) == 0
     assert epochs_run(argparse.Namespace(epoch=[3, 4])) == 5  # a resumed run's epochs 4 and 5
+
+
+# ----------------------------------------------------------------------------- Ctrl-C
+
+def _ctrl_c(*args, **kwargs):
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("command", ["classify", "forecast", "generate"])
+def test_ctrl_c_during_training_is_one_line_and_exit_status_130(command, tmp_path, capsys,
+                                                                monkeypatch):
+    import keras
+    import numpy as np
+
+    from tests._bad_input import TEXT, dated
+    from tests.test_datasets import tiny_npz
+
+    monkeypatch.setattr(keras.Model, "fit", _ctrl_c)
+    out = tmp_path / "out"
+    if command == "classify":
+        argv = [str(tiny_npz(tmp_path / "d.npz", n_train=8, n_val=4))]
+    elif command == "forecast":
+        dated(30, value=np.sin(np.arange(30.0)) + 5).to_csv(tmp_path / "s.csv", index=False)
+        argv = [str(tmp_path / "s.csv"), "--window", "3", "--strategy", "recursive"]
+    else:
+        (tmp_path / "t.txt").write_text(TEXT)
+        argv = [str(tmp_path / "t.txt"), "--seq-length", "4"]
+    assert main([command, *argv, "--units", "2", "--out", str(out)]) == 130
+    captured = capsys.readouterr()
+    assert captured.err == (f"rnnkit {command}: interrupted; resume with --resume (training "
+                            f"goes on from the last finished epoch, kept in {out / 'backup'})\n")
+    assert not any(p.name not in ("backup",) for p in out.glob("*")), list(out.glob("*"))

@@ -9,7 +9,13 @@ import pandas as pd
 import pytest
 
 from rnnkit.series import SeriesWindows, read_series
-from rnnkit.series.calendar import detect_season, future_index, infer_frequency, season_length
+from rnnkit.series.calendar import (
+    detect_season,
+    future_index,
+    infer_frequency,
+    regular_grid,
+    season_length,
+)
 from tests._bad_input import bad_input_test, case, t
 
 
@@ -29,10 +35,21 @@ def test_frequency_and_season_of_regular_dates(freq, season):
     assert season_length(frequency) == season
 
 
-def test_dates_with_gaps_step_by_their_most_common_step():
-    weeks = pd.date_range("2020-01-04", periods=20, freq="W-SAT", name="week").delete([5, 9])
-    frequency = infer_frequency(weeks)
-    assert step_of(frequency) == pd.Timedelta(days=7)  # in any time unit of the index
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_dates_with_gaps_keep_the_frequency_of_their_grid(unit):
+    weeks = pd.date_range("2020-01-04", periods=20, freq="W-SAT", name="week",
+                          unit=unit).delete([5, 9])
+    frequency, missing = regular_grid(weeks)
+    assert frequency == infer_frequency(weeks) == "W-SAT"
+    assert missing.strftime("%Y-%m-%d").tolist() == ["2020-02-08", "2020-03-07"]
+    months = pd.date_range("1949-01-01", periods=40, freq="MS", unit=unit).delete([3, 4, 20])
+    assert infer_frequency(months) == "MS"  # not 31 days read as 44.6 minutes
+    assert regular_grid(months)[1].strftime("%Y-%m").tolist() == ["1949-04", "1949-05",
+                                                                  "1950-09"]
+    odd = pd.DatetimeIndex(["2020-01-01", "2020-01-02", "2020-01-03", "2020-01-05 07:13"]
+                           ).as_unit(unit)  # no grid: the most common step, in its unit
+    assert regular_grid(odd)[0] is None
+    assert step_of(infer_frequency(odd)) == pd.Timedelta(days=1)
     assert season_length(frequency) == 52
     future = future_index(weeks, frequency, 2)
     assert list(future) == [weeks[-1] + pd.Timedelta(days=7), weeks[-1] + pd.Timedelta(days=14)]

@@ -76,7 +76,8 @@ BAD_INPUT = [
                            date_column="month")),
          ValueError, "'value'", "row 5", "'abc'"),
     case("read-all-empty-column",
-         using(lambda c: t(read_series, c.csv(dated(empty=[None] * 12)), date_column="month")),
+         using(lambda c: t(read_series, c.csv(dated(empty=[None] * 12)), date_column="month",
+                           columns=["value", "empty"])),
          ValueError, "'empty'", "empty"),
     case("read-missing-values-error",
          using(lambda c: t(read_series, c.csv(with_cell(dated(), "value", 4, None)),
@@ -93,9 +94,8 @@ BAD_INPUT = [
          using(lambda c: t(read_series, c.csv(duplicate_dates()), date_column="month")),
          ValueError, "duplicate", "2000-03-01", "(row 4)", "(row 5)"),
     case("read-unsorted-dates",
-         using(lambda c: t(read_series, c.csv(unsorted_dates()), date_column="month",
-                           sort=False)),
-         ValueError, "'month'", "increasing order", "2000-03-01", "row 5"),
+         using(lambda c: t(read_series, c.csv(unsorted_dates()), date_column="month")),
+         ValueError, "'month'", "increasing order", "2000-03-01", "row 5", "sort=True"),
     case("read-sort-not-bool", using(lambda c: t(read_series, c.csv(dated()), sort="no")),
          ValueError, "sort='no'", "True or False"),
     case("read-not-a-date",
@@ -255,9 +255,12 @@ def test_all_empty_column_is_refused_when_named_too(tmp_path):
         read_series(path, date_column="day", columns=["returns"])
 
 
-def test_unsorted_dates_are_sorted_by_default(tmp_path):
+def test_unsorted_dates_are_refused_unless_sort_is_asked(tmp_path):
     unsorted = write_csv(tmp_path, "day,v\n2020-01-02,1\n2020-01-01,2\n2020-01-03,3\n", "u.csv")
-    assert read_series(unsorted, date_column="day")["v"].tolist() == [2, 1, 3]
+    with pytest.raises(ValueError, match=r"1 row\(s\) come after a later date: row 3 "
+                                         r"\(2020-01-01, after 2020-01-02\).*sort=True"):
+        read_series(unsorted, date_column="day")
+    assert read_series(unsorted, date_column="day", sort=True)["v"].tolist() == [2, 1, 3]
 
 
 def test_blank_rows_are_skipped_and_rows_are_counted_as_in_the_file(tmp_path):
