@@ -37,8 +37,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from rnnkit.cells import fastest_jit_compile  # noqa: E402
 from rnnkit.datasets import load_mnist_sample  # noqa: E402
+from rnnkit.fastest import fastest_jit_compile  # noqa: E402
 from rnnkit.models import build_classifier  # noqa: E402
 
 KERAS_LAYERS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU, "rnn": keras.layers.SimpleRNN}
@@ -106,7 +106,7 @@ def main() -> None:
     print(f"backend {keras.backend.backend()}, TensorFlow {tf.__version__}, Keras "
           f"{keras.__version__}, devices {devices}, {os.cpu_count()} CPUs "
           f"({platform.processor() or platform.machine()}); rnnkit compiles with "
-          f"jit_compile={fastest_jit_compile()!r}")
+          "jit_compile per cell from rnnkit.fastest")
     header = (f"{'cell':<5} {'params':>7} {'rnnkit':>9} {'keras auto':>11} {'keras jit':>10} "
               f"{'rnnkit/auto':>12} {'jit/auto':>9}  fastest keras setting")
     print(header)
@@ -122,7 +122,8 @@ def main() -> None:
         assert len(params) == 1, f"the three {cell} models differ: {params}"
         speed = measure(models, x, y, batch_size=args.batch_size, repeats=args.repeats)
         best = "jit_compile=True" if speed["jit"] > speed["auto"] else "jit_compile='auto'"
-        chosen = "jit_compile=True" if fastest_jit_compile() is True else "jit_compile='auto'"
+        chosen = ("jit_compile=True" if fastest_jit_compile(cell, args.batch_size) is True
+                  else "jit_compile='auto'")
         verdict = "agrees with rnnkit" if best == chosen else f"rnnkit uses {chosen}"
         print(f"{cell:<5} {params.pop():>7,} {speed['rnnkit']:>9,.0f} {speed['auto']:>11,.0f} "
               f"{speed['jit']:>10,.0f} {speed['rnnkit'] / speed['auto']:>11.2f}x "

@@ -72,7 +72,7 @@ def main() -> None:
     import keras
     import tensorflow as tf
 
-    from rnnkit.cells import fastest_jit_compile
+    from rnnkit.fastest import fastest_jit_compile
 
     keras.utils.set_random_seed(0)
     x, y = _data(args.samples)

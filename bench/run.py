@@ -20,12 +20,14 @@ up once, then times them in turns and keeps the median of `--repeats` rounds:
 * **import**: `rnnkit --help` and `import rnnkit` in a fresh interpreter vs `import keras`;
   runs/s (the goal is `rnnkit --help` <= 0.5 s).
 
-With several `--backends`, each backend runs in its own process (the model rows are
-per backend; the backend-free rows and PyTorch are measured once, in the first).
+Each workload group runs in a fresh process (so that no thread pool left by another
+workload competes with it), once per backend in `--backends`; PyTorch is measured
+beside the first backend, the backend-free rows (windows, read, import) once.
 
 Run:
     python bench/run.py                      # full (under 15 minutes on 2 cores)
-    python bench/run.py --quick              # every workload, small (under 2 minutes)
+    python bench/run.py --quick              # every workload, small (under 2 minutes;
+                                             # classify at batch 128 only)
     python bench/run.py --backends tensorflow jax --only classify
 """
 
@@ -51,11 +53,12 @@ SIZES = {
     "full": dict(samples=4096, chars=384, windows=700, points=1_000_000, rows=100_000,
                  repeats=3, batches=(32, 128, 256), cells=("lstm", "gru", "rnn")),
     "quick": dict(samples=512, chars=64, windows=140, points=100_000, rows=10_000,
-                  repeats=2, batches=(32, 128, 256), cells=("lstm", "gru", "rnn")),
+                  repeats=2, batches=(128,), cells=("lstm", "gru", "rnn")),
     "smoke": dict(samples=128, chars=64, windows=28, points=20_000, rows=2_000,
                   repeats=1, batches=(128,), cells=("lstm",)),
 }
 GROUPS = ("classify", "seq2seq", "char", "generate", "windows", "read", "import")
+BACKEND_FREE = ("windows", "read", "import")
 
 
 def machine() -> str:
@@ -68,39 +71,47 @@ def machine() -> str:
             f"{platform.python_version()}, Keras {keras.__version__}, NumPy {np.__version__}")
 
 
-def measure(groups: list[str], size: dict, *, torch: bool, backend_free: bool) -> list[Row]:
-    """The rows of this process' backend (and the backend-free rows when asked)."""
+def measure(groups: list[str], size: dict, *, torch: bool) -> list[Row]:
+    """The rows of `groups`, measured in this process on its Keras backend."""
     import keras
     import workloads
 
     backend = keras.backend.backend()
     rows: list[Row] = []
     for group in groups:
-        if group in ("windows", "read", "import") and not backend_free:
-            continue
         for row in workloads.WORKLOADS[group](size, torch=torch):
-            if group not in ("windows", "read", "import"):
+            if group not in BACKEND_FREE:
                 row.workload = f"{row.workload} [{backend}]"
             rows.append(row)
-            print(f"  measured {row.workload}", file=sys.stderr, flush=True)
     return rows
 
 
-def _child(backend: str, args: argparse.Namespace, *, first: bool) -> list[Row]:
-    command = [sys.executable, __file__, "--json", "--mode", args.mode,
-               "--only", *args.only]
+def _child(backend: str, group: str, args: argparse.Namespace, *, torch: bool) -> list[Row]:
+    """One workload group measured in a fresh process (no thread pools left over from others)."""
+    command = [sys.executable, __file__, "--json", "--mode", args.mode, "--only", group]
     if args.repeats:
         command += ["--repeats", str(args.repeats)]
-    if not first or args.no_torch:
+    if not torch:
         command += ["--no-torch"]
-    if not first:
-        command += ["--model-rows-only"]
     env = dict(os.environ, KERAS_BACKEND=backend)
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         sys.stderr.write(done.stderr[-4000:])
-        raise SystemExit(f"the {backend} run failed (exit {done.returncode})")
+        raise SystemExit(f"the {backend} run of {group!r} failed (exit {done.returncode})")
+    print(f"  measured {group} [{backend}]", file=sys.stderr, flush=True)
     return [Row(**r) for r in json.loads(done.stdout.strip().splitlines()[-1])]
+
+
+def _all_children(args: argparse.Namespace, *, torch: bool) -> list[Row]:
+    """Every group, each backend in turn; PyTorch beside the first backend, backend-free once."""
+    backends = args.backends or [os.environ.get("KERAS_BACKEND", "tensorflow")]
+    rows: list[Row] = []
+    for i, backend in enumerate(backends):
+        for group in args.only:
+            if group in BACKEND_FREE and i > 0:
+                continue
+            rows += _child(backend, group, args, torch=torch and i == 0)
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=None)
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--model-rows-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--in-process", action="store_true",
+                        help="measure every group in this process (faster start, less clean)")
     args = parser.parse_args(argv)
     args.mode = args.mode or ("quick" if args.quick else "full")
     size = dict(SIZES[args.mode])
@@ -124,13 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     torch_note = "" if args.no_torch else _torch_models.available()
     if args.no_torch:
         torch_note = "left out (--no-torch)"
-    if args.backends:
-        rows = []
-        for i, backend in enumerate(args.backends):
-            rows += _child(backend, args, first=i == 0)
+    if args.json or args.in_process:  # a child (or asked to): measure here
+        rows = measure(args.only, size, torch=not torch_note)
     else:
-        rows = measure(args.only, size, torch=not torch_note,
-                       backend_free=not args.model_rows_only)
+        rows = _all_children(args, torch=not torch_note)
     if args.json:
         print(json.dumps([r.__dict__ for r in rows]))
         return 0

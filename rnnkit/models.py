@@ -127,7 +127,7 @@ def _compile(model: keras.Sequential, *, job: str, loss: Any, metrics: list[Any]
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
         loss=loss,
         metrics=metrics,
-        jit_compile=fastest_jit_compile(decisive_cell(model)),
+        jit_compile=fastest_jit_compile(*decisive_cell(model)),
     )
     return record_job(mark_chosen(model), job)
 

@@ -48,7 +48,8 @@ def _categorical(logits: Any, seed: Any) -> Any:
     """One id per row drawn from `softmax(logits)`, with an int32 seed pair tensor.
 
     Stateless, so repeatable under XLA: TensorFlow's `stateless_categorical`
-    (the fastest in the compiled loop), JAX's `random.categorical`, and a
+    (the fastest in the compiled loop), JAX's `random.categorical` on an RBG key (XLA's
+    RngBitGenerator: faster on a CPU than the default threefry bits), and a
     Gumbel-max draw on `keras.random` noise elsewhere.
     """
     backend = keras.backend.backend()
@@ -59,7 +60,7 @@ def _categorical(logits: Any, seed: Any) -> Any:
     if backend == "jax":
         import jax
 
-        key = jax.random.fold_in(jax.random.PRNGKey(seed[0]), seed[1])
+        key = jax.random.fold_in(jax.random.key(seed[0], impl="rbg"), seed[1])
         return ops.cast(jax.random.categorical(key, logits, axis=-1), "int32")
     pair = ops.convert_to_numpy(seed)
     uniform = keras.random.uniform(tuple(ops.shape(logits)), minval=1e-20, maxval=1.0,
@@ -234,11 +235,12 @@ class SamplingLoop:
             batch = ops.shape(logits)[0]
             primed, count, top_k, seed, offset = (ints[i] for i in range(5))
             temperature, top_p = floats[:-1], floats[-1]
+            table = self.step_model.input_table()  # from the live weights, once per call
 
             def feed(i: Any, carry: tuple) -> tuple:
                 states, _ = carry
                 ids = ops.broadcast_to(ops.take(prime, i), (batch,))
-                logits, states = self.step_model.step(ids, states)
+                logits, states = self.step_model.step(ids, states, table)
                 return states, logits
 
             def draw(i: Any, carry: tuple) -> tuple:
@@ -246,7 +248,7 @@ class SamplingLoop:
                 pair = ops.stack([seed, offset + i])
                 ids = draw_ids(logits, temperature, top_k, top_p, pair, filtered=filtered)
                 out = ops.slice_update(out, (0, i), ids[:, None])
-                logits, states = self.step_model.step(ids, states)
+                logits, states = self.step_model.step(ids, states, table)
                 return states, logits, out
 
             states, logits = ops.fori_loop(0, primed, feed, (states, logits))

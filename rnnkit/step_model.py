@@ -113,6 +113,8 @@ class StepModel:
         self.input_dim = int(self.embedding.input_dim)
         self.probabilities = keras.activations.serialize(last.activation) == "softmax"
         self.dtype = self.recurrent[0].cell.compute_dtype or "float32"
+        first_kind, first = self.pipeline[0]
+        self._foldable = first_kind == "cell" and _is_default_cell(first.cell)
 
     def _embed(self, ids: Any) -> Any:
         """The embedding rows of `ids` (ids are valid: a plain gather on TensorFlow)."""
@@ -137,12 +139,40 @@ class StepModel:
         return [[ops.zeros((batch, s), dtype=self.dtype) for s in sizes]
                 for sizes in self.state_sizes()]
 
-    def step(self, ids: Any, states: list[list[Any]]) -> tuple[Any, list[list[Any]]]:
-        """Logits after reading `ids` (`(batch,)` int), and the new states."""
-        x = self._embed(ids)
+    def input_table(self) -> Any:
+        """The embedding folded into the first recurrent layer's input projection, or `None`.
+
+        Row `i` is `embedding[i] @ kernel + bias` (the GRU: its input bias), so
+        one step reads a row instead of multiplying the embedded id by the
+        kernel. Computed from the live weights, once per compiled call. `None`
+        when the first recurrent layer does not follow the embedding directly
+        or is not a default LSTM / GRU / SimpleRNN (it then runs its own cell).
+        """
+        if not self._foldable:
+            return None
+        cell = self.pipeline[0][1].cell
+        table = ops.matmul(ops.cast(self.embedding.embeddings, cell.compute_dtype), cell.kernel)
+        bias = cell.bias[0] if isinstance(cell, keras.layers.GRUCell) else cell.bias
+        return table + bias
+
+    def step(self, ids: Any, states: list[list[Any]], table: Any = None
+             ) -> tuple[Any, list[list[Any]]]:
+        """Logits after reading `ids` (`(batch,)` int), and the new states.
+
+        With `table` (from :meth:`input_table`) the first recurrent layer reads
+        its input projection from the table instead of embedding the ids.
+        """
         new_states = []
-        i = 0
-        for kind, layer in self.pipeline:
+        pipeline = self.pipeline
+        if table is not None:
+            x, state = _folded_step(pipeline[0][1].cell, ops.take(table, ids, axis=0),
+                                    list(states[0]))
+            new_states.append(state)
+            pipeline = pipeline[1:]
+        else:
+            x = self._embed(ids)
+        i = len(new_states)
+        for kind, layer in pipeline:
             if kind == "cell":
                 x, state = layer.cell(x, list(states[i]), training=False)
                 new_states.append(list(state) if isinstance(state, (list, tuple)) else [state])
@@ -153,3 +183,40 @@ class StepModel:
         if self.probabilities:
             x = ops.log(ops.maximum(x, 1e-30))
         return x, new_states
+
+
+def _is_default_cell(cell: Any) -> bool:
+    """A float32 LSTM / GRU (reset_after) / SimpleRNN cell with tanh / sigmoid and a bias."""
+    act = keras.activations.serialize
+    if cell.compute_dtype != "float32" or not cell.use_bias or act(cell.activation) != "tanh":
+        return False
+    if isinstance(cell, keras.layers.SimpleRNNCell):
+        return True
+    if act(cell.recurrent_activation) != "sigmoid":
+        return False
+    return isinstance(cell, keras.layers.LSTMCell) or bool(getattr(cell, "reset_after", False))
+
+
+def _folded_step(cell: Any, projected: Any, states: list[Any]) -> tuple[Any, list[Any]]:
+    """One step of a default cell whose input projection (`x @ kernel + bias`) is given.
+
+    The same equations as Keras' `LSTMCell`, `GRUCell` (`reset_after=True`) and
+    `SimpleRNNCell` (checked against them in `tests/test_step_model.py`).
+    """
+    h = states[0]
+    if isinstance(cell, keras.layers.LSTMCell):
+        z = projected + ops.matmul(h, cell.recurrent_kernel)
+        z_i, z_f, z_c, z_o = ops.split(z, 4, axis=-1)
+        c = ops.sigmoid(z_f) * states[1] + ops.sigmoid(z_i) * ops.tanh(z_c)
+        h = ops.sigmoid(z_o) * ops.tanh(c)
+        return h, [h, c]
+    if isinstance(cell, keras.layers.GRUCell):
+        x_z, x_r, x_h = ops.split(projected, 3, axis=-1)
+        inner = ops.matmul(h, cell.recurrent_kernel) + cell.bias[1]
+        h_z, h_r, h_h = ops.split(inner, 3, axis=-1)
+        z = ops.sigmoid(x_z + h_z)
+        candidate = ops.tanh(x_h + ops.sigmoid(x_r + h_r) * h_h)
+        h = z * h + (1.0 - z) * candidate
+        return h, [h]
+    h = ops.tanh(projected + ops.matmul(h, cell.recurrent_kernel))
+    return h, [h]

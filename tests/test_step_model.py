@@ -9,12 +9,14 @@ from rnnkit.sampling_loop import loop_for
 from rnnkit.step_model import StepModel
 
 
-def stepwise_logits(model, ids):
+def stepwise_logits(model, ids, *, folded=False):
     step = StepModel(model)
     states = step.initial_states(ids.shape[0])
+    table = step.input_table() if folded else None
+    assert (table is not None) == folded
     out = []
     for i in range(ids.shape[1]):
-        logits, states = step.step(keras.ops.convert_to_tensor(ids[:, i]), states)
+        logits, states = step.step(keras.ops.convert_to_tensor(ids[:, i]), states, table)
         out.append(keras.ops.convert_to_numpy(logits))
     return np.stack(out, axis=1)
 
@@ -34,6 +36,9 @@ def test_one_step_model_reproduces_the_full_model(cell, layers, dropout):
     full = keras.ops.convert_to_numpy(model(ids, training=False))
     stepped = stepwise_logits(model, ids)
     assert np.abs(full - stepped).max() < 1e-4
+    # the embedding folded into the first layer's input projection: the same logits
+    folded = stepwise_logits(model, ids, folded=True)
+    assert np.abs(full - folded).max() < 1e-4 * max(1.0, float(np.abs(full).max()))
     # and the compiled warm-up loop ends on the same logits
     loop = loop_for(model)
     states = loop.step_model.initial_states(1)
@@ -44,6 +49,23 @@ def test_one_step_model_reproduces_the_full_model(cell, layers, dropout):
     # steps, so the bound is relative to the logits' scale
     scale = max(1.0, float(np.abs(full).max()))
     assert np.abs(keras.ops.convert_to_numpy(last)[0] - full[0, -1]).max() < 1e-4 * scale
+
+
+def test_only_default_cells_right_after_the_embedding_are_folded():
+    relu = keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(5, 4),
+                             keras.layers.SimpleRNN(4, activation="relu", return_sequences=True),
+                             keras.layers.Dense(5)])
+    gru_v1 = keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(5, 4),
+                               keras.layers.GRU(4, reset_after=False, return_sequences=True),
+                               keras.layers.Dense(5)])
+    mapped = keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(5, 4),
+                               keras.layers.Dense(4), keras.layers.LSTM(4, return_sequences=True),
+                               keras.layers.Dense(5)])
+    for model in (relu, gru_v1, mapped):
+        assert StepModel(model).input_table() is None
+        ids = np.array([[1, 2, 3, 4]], np.int32)
+        full = keras.ops.convert_to_numpy(model(ids, training=False))
+        assert np.abs(full - stepwise_logits(model, ids)).max() < 1e-5
 
 
 def test_step_model_rejects_unsupported_models():
