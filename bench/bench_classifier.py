@@ -4,7 +4,7 @@ For each cell (LSTM, GRU, SimpleRNN) on MNIST rows (28 steps of 28 pixels,
 units 128, 10 classes) this trains three models of the same architecture:
 
 * ``rnnkit``: ``build_classifier((28, 28), 10, cell=..., units=128)``, compiled
-  with ``jit_compile=fastest_jit_compile()``;
+  with ``jit_compile=fastest_jit_compile(cell, batch_size)`` (from ``rnnkit.fastest``);
 * ``keras auto``: the hand-written ``Sequential([Input, LSTM(128), Dense(10)])``
   compiled with Keras' default ``jit_compile="auto"`` (XLA off on a
   TensorFlow CPU);
@@ -16,7 +16,7 @@ the three models train one timed epoch each, in turn, ``--repeats`` times
 epoch covers a fixed ``--samples`` images, a whole number of batches, and is
 timed by a callback from its first batch to its last; the best epoch counts.
 
-This is the evidence behind :func:`rnnkit.cells.fastest_jit_compile`: the
+This is the evidence behind :func:`rnnkit.fastest.fastest_jit_compile`: the
 last column says which jit setting was fastest for the hand-written model and
 whether rnnkit's choice agrees.
 

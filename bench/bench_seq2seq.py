@@ -8,7 +8,7 @@ order, measured side by side in one run:
 * hand-written Keras, `model.compile("adam", "mse")` (jit_compile="auto": off on CPU)
 * hand-written Keras, `jit_compile=True`
 * `rnnkit.build_seq2seq((96, 1), units=8, layers=2)` (rnnkit picks the setting:
-  `fastest_jit_compile()`)
+  `rnnkit.fastest.fastest_jit_compile`, by work per step)
 
 One warm-up epoch (tracing / XLA compilation) is not timed; then `--epochs`
 epochs are timed. Run: `.venv/bin/python bench/bench_seq2seq.py`
