@@ -91,9 +91,14 @@ class NaNGuard(keras.callbacks.TerminateOnNaN):
         loss = float(loss)
         if math.isfinite(loss):
             return
+        # Keras reports every `steps_per_execution` batches: name the batches that ran since
+        steps = int(getattr(self.model, "steps_per_execution", 1) or 1)
+        last = min(batch + 1, int((self.params or {}).get("steps") or batch + 1))
+        first = max(1, batch + 2 - steps)
+        where = f"batch {last}" if first >= last else f"within batches {first}-{last}"
         self.message = (
             f"rnnkit: training stopped - the loss became {loss} at epoch {self._epoch + 1}, "
-            f"batch {batch + 1}. {NAN_ADVICE}"
+            f"{where}. {NAN_ADVICE}"
         )
         if self.raise_error:
             raise FloatingPointError(self.message)

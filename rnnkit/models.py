@@ -28,7 +28,7 @@ from rnnkit._checks import (
     check_seed,
 )
 from rnnkit.cells import derive_seed, recurrent_layer, resolve_cell
-from rnnkit.fastest import decisive_cell, fastest_jit_compile, mark_chosen
+from rnnkit.fastest import STEPS_PER_EXECUTION, decisive_cell, fastest_jit_compile, mark_chosen
 from rnnkit.jobs import JOBS, job_of, record_job
 
 __all__ = ["JOBS", "build_classifier", "build_seq2seq", "build_generator", "job_of",
@@ -128,6 +128,7 @@ def _compile(model: keras.Sequential, *, job: str, loss: Any, metrics: list[Any]
         loss=loss,
         metrics=metrics,
         jit_compile=fastest_jit_compile(*decisive_cell(model)),
+        steps_per_execution=STEPS_PER_EXECUTION,
     )
     return record_job(mark_chosen(model), job)
 

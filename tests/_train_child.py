@@ -43,7 +43,8 @@ class EpochLog(keras.callbacks.Callback):
         self._write(f"begin {epoch}")
 
     def on_train_batch_end(self, batch, logs=None):
-        time.sleep(self.sleep)
+        # Keras calls this once per compiled call of `steps_per_execution` batches
+        time.sleep(self.sleep * int(getattr(self.model, "steps_per_execution", 1) or 1))
 
     def on_epoch_end(self, epoch, logs=None):
         self._write(f"end {epoch}")
