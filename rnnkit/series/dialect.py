@@ -62,9 +62,9 @@ def check_dialect(sep: str | None, decimal: str | None, thousands: str | None,
                                   or thousands == decimal and thousands):
         raise ValueError(f"thousands={thousands!r} must be '', '.', ',', ' ' or \"'\" and differ "
                          "from decimal= ('' for none, None to detect it).")
-    if sep is not None and sep in (decimal, thousands):
-        raise ValueError(f"sep={sep!r} is also the decimal mark or thousands separator; "
-                         "they must differ.")
+    # sep == decimal is allowed: a comma-separated file may quote decimal-comma numbers ("1,5")
+    if sep is not None and sep == thousands:
+        raise ValueError(f"sep={sep!r} is also the thousands separator; they must differ.")
     if header is not None and (header != 0 or isinstance(header, bool)):
         raise ValueError(f"header={header!r} must be 0 (the first row names the columns) "
                          "or None (no header row).")
