@@ -123,11 +123,12 @@ def _check_input_shape(input_shape: Any, *, ndim: int, hint: str) -> tuple[int |
 def _compile(model: keras.Sequential, *, job: str, loss: Any, metrics: list[Any],
              learning_rate: LearningRate) -> keras.Sequential:
     """Compile with Adam and the fastest jit setting, and record the model's job."""
+    cell, units = decisive_cell(model)
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
         loss=loss,
         metrics=metrics,
-        jit_compile=fastest_jit_compile(*decisive_cell(model)),
+        jit_compile=fastest_jit_compile(cell, None, units),  # fit adapts it to its batch
         steps_per_execution=STEPS_PER_EXECUTION,
     )
     return record_job(mark_chosen(model), job)

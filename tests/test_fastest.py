@@ -54,6 +54,13 @@ def test_the_deciding_cell_and_the_widest_layer():
 
 
 @pytest.mark.skipif(not TF_CPU, reason="the limits are for TensorFlow on a CPU")
+def test_factories_compile_for_the_default_batch_and_their_own_units():
+    # LSTM(128) at batch 32 is 4,096 per step: XLA; at batch 128 it would be the graph
+    assert build_classifier((4, 2), 3, units=128, seed=0).jit_compile is True
+    assert build_generator(5, units=512, embedding_dim=2, seed=0).jit_compile is False
+
+
+@pytest.mark.skipif(not TF_CPU, reason="the limits are for TensorFlow on a CPU")
 def test_fit_switches_rnnkit_models_but_not_the_users(monkeypatch):
     monkeypatch.setattr(fastest, "TF_CPU_XLA_MAX_WORK", {"lstm": 4 * 32})
     x = np.random.default_rng(0).normal(size=(64, 5, 2)).astype("float32")
