@@ -165,12 +165,9 @@ def _check_fit(model: keras.Model, job: str, vocab: Any, windows: Any) -> None:
 
 def _check_save_target(target: Path, overwrite: bool) -> None:
     """Refuse to write over a file, a folder that is not a bundle, or (`overwrite=False`) one."""
-    check_writable_folder("path", target)
+    check_writable_folder("path", target)  # a file, or a path under one, is refused here
     if not target.exists():
         return
-    if not target.is_dir():
-        raise ValueError(f"path={str(target)!r} is a file; give a folder path for the "
-                         "bundle.")
     contents = [p.name for p in target.iterdir()]
     if contents and META_FILE not in contents:
         raise ValueError(f"path={str(target)!r} is a folder that is not an rnnkit bundle "

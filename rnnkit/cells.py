@@ -145,6 +145,16 @@ _CUDNN_RULES: tuple[tuple[str, Any, Any], ...] = (
 )
 
 
+def inner_layer(layer: keras.layers.Layer) -> keras.layers.Layer:
+    """The recurrent layer itself: the forward layer of a `Bidirectional`, else `layer`.
+
+    Example:
+    >>> inner_layer(keras.layers.Bidirectional(recurrent_layer("gru", 3))).__class__.__name__
+    'GRU'
+    """
+    return layer.forward_layer if isinstance(layer, keras.layers.Bidirectional) else layer
+
+
 def cudnn_blockers(layer: keras.layers.Layer) -> list[str]:
     """The options of a recurrent layer that keep it off the cuDNN kernel (empty: none).
 
@@ -159,8 +169,7 @@ def cudnn_blockers(layer: keras.layers.Layer) -> list[str]:
     >>> cudnn_blockers(recurrent_layer("gru", 8, recurrent_dropout=0.2))
     ['recurrent_dropout=0.2 (cuDNN needs 0)']
     """
-    if isinstance(layer, keras.layers.Bidirectional):
-        layer = layer.forward_layer
+    layer = inner_layer(layer)
     if not isinstance(layer, (keras.layers.LSTM, keras.layers.GRU)):
         return [f"cell type {type(layer).__name__} (cuDNN has LSTM and GRU kernels only)"]
     cell = layer.cell
@@ -218,8 +227,7 @@ def cudnn_report(model: keras.Model) -> Any:
     rows = []
     for layer in recurrent_layers(model):
         blockers = cudnn_blockers(layer)
-        inner = layer.forward_layer if isinstance(layer, keras.layers.Bidirectional) else layer
-        rows.append({"layer": layer.name, "cell": type(inner).__name__,
+        rows.append({"layer": layer.name, "cell": type(inner_layer(layer)).__name__,
                      "cudnn": not blockers, "blocked_by": "; ".join(blockers)})
     if not rows:
         raise ValueError(f"model {getattr(model, 'name', model)!r} has no recurrent layer "

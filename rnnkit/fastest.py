@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from rnnkit._backend import has_accelerator, keras
-from rnnkit.cells import recurrent_layers
+from rnnkit.cells import inner_layer, recurrent_layers
 
 __all__ = ["STEPS_PER_EXECUTION", "TF_CPU_XLA_MAX_WORK", "decisive_cell", "fastest_jit_compile",
            "mark_chosen", "use_fastest_jit_compile"]
@@ -92,7 +92,7 @@ def decisive_cell(model: Any) -> tuple[str, int]:
     """
     names, units = set(), 0
     for layer in recurrent_layers(model):
-        inner = layer.forward_layer if isinstance(layer, keras.layers.Bidirectional) else layer
+        inner = inner_layer(layer)
         names.add(_CELL_NAMES.get(type(inner).__name__, "lstm"))
         units = max(units, int(getattr(inner, "units", 0) or 0))
     cell = next((c for c in ("lstm", "rnn", "gru") if c in names), "lstm")

@@ -65,6 +65,11 @@ def infer_frequency(index: pd.Index) -> str | None:
     frequency, _ = regular_grid(index)
     if frequency is not None:
         return frequency
+    return _modal_step(index)
+
+
+def _modal_step(index: pd.DatetimeIndex) -> str | None:
+    """The most common step between the dates as a frequency string (None: no step)."""
     steps = np.diff(index.asi8)  # integers in the index's own unit, not nanoseconds
     values, counts = np.unique(steps[steps > 0], return_counts=True)
     if not len(values):
@@ -142,11 +147,9 @@ def _grid_candidates(index: pd.DatetimeIndex, runs: int = 60, length: int = 3) -
     for calendar_frequency in ("MS", "ME", f"QS-{quarter}", f"QE-{quarter}", f"YS-{year}",
                                f"YE-{year}", f"W-{first.day_name()[:3].upper()}", "B", "D"):
         found.setdefault(calendar_frequency, 0)  # short series: runs of 3 may all hold a gap
-    steps = np.diff(index.asi8)
-    values, counts = np.unique(steps[steps > 0], return_counts=True)
-    if len(values):  # last: a calendar frequency wins a tie (YS rather than 8760h)
-        step = pd.Timedelta(int(values[np.argmax(counts)]), unit=index.unit)
-        found.setdefault(pd.tseries.frequencies.to_offset(step).freqstr, 0)
+    modal = _modal_step(index)
+    if modal is not None:  # last: a calendar frequency wins a tie (YS rather than 8760h)
+        found.setdefault(modal, 0)
     return sorted(found, key=lambda f: -found[f])
 
 

@@ -202,15 +202,11 @@ def note_outliers(frame: pd.DataFrame, where: str, rows: np.ndarray, notes: list
     ["column 'v' of 'a.csv': row 4 holds 1e+30, ... check it (a typo or a unit mix-up?)..."]
     """
     for name in frame.columns:
-        values = np.abs(frame[name].to_numpy(dtype="float64"))
-        values = values[np.isfinite(values)]
-        if len(values) < 3:
-            continue
-        values = values[values > 0]
+        column = np.abs(frame[name].to_numpy(dtype="float64"))
+        values = column[np.isfinite(column) & (column > 0)]
         if len(values) < 3:
             continue
         typical = float(np.median(values))
-        column = np.abs(frame[name].to_numpy(dtype="float64"))
         far = np.flatnonzero(column > OUTLIER_FACTOR * typical)
         if len(far):
             pos = int(far[0])

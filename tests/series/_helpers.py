@@ -17,6 +17,20 @@ def counting(n: int = N, columns: int = 1) -> pd.DataFrame:
                         index=index)
 
 
+def make_workbook(path, sheets: dict[str, list[list]]):
+    """Write a workbook of `{sheet: rows}` with openpyxl (as a user's Excel); return its path."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
 def tiny_model(w: SeriesWindows, seed: int = 0):
     """An untrained model that fits the windows (2 units)."""
     from rnnkit.models import build_seq2seq

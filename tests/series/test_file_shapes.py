@@ -22,6 +22,7 @@ from rnnkit.series import read_series
 from rnnkit.series.calendar import infer_frequency
 from rnnkit.series.quality import ReadNote
 from tests._bad_input import bad_input_test, case, t, using
+from tests.series._helpers import make_workbook
 
 NBSP = "\u00a0"
 TITLED = [["Monthly sales report"], [], ["month", "sales"], ["2020-01-01", 3], ["2020-02-01", 5],
@@ -187,16 +188,7 @@ def write_shape(folder, name: str, content) -> object:
     if isinstance(content, str):
         path.write_text(content, encoding="utf-8")
         return path
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for sheet, rows in content.items():
-        page = book.create_sheet(sheet)
-        for row in rows:
-            page.append(row)
-    book.save(path)
-    return path
+    return make_workbook(path, content)
 
 
 BAD_INPUT = [

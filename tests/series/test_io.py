@@ -21,6 +21,7 @@ from tests._bad_input import (
     using,
     with_cell,
 )
+from tests.series._helpers import make_workbook
 from tests.series.test_dialect import REFUSED
 
 # ============================================================================ bad input
@@ -181,19 +182,6 @@ def test_columns_may_be_any_iterable_of_names(data_dir):
     for columns in (wanted, tuple(wanted), (c for c in wanted)):
         df = read_series(path, date_column="date", columns=columns)
         assert list(df.columns) == ["wind", "temp_max"]
-
-
-def make_workbook(path, sheets: dict[str, list[list]]):
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
 
 
 def test_sheet_by_name_and_index(tmp_path):
