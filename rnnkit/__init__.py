@@ -43,6 +43,7 @@ _EXPORTS: dict[str, str] = {
     "plot_history": "rnnkit.plotting",
     "save_bundle": "rnnkit.bundle",
     "load_bundle": "rnnkit.bundle",
+    "tune": "rnnkit.tuning",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
@@ -69,3 +70,4 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from rnnkit.sampling import generate, sample_logits
     from rnnkit.series import SeriesWindows, read_series
     from rnnkit.text import CharVocab, WordVocab, text_dataset
+    from rnnkit.tuning import tune

@@ -20,22 +20,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from rnnkit._backend import keras
-from rnnkit._checks import (
-    check_float,
-    check_int,
-    check_optional_int,
-    check_positive_float,
-    check_seed,
-)
+from rnnkit._checks import check_float, check_int, check_optional_int, check_seed
 from rnnkit.cells import derive_seed, recurrent_layer, resolve_cell
-from rnnkit.fastest import STEPS_PER_EXECUTION, decisive_cell, fastest_jit_compile, mark_chosen
+from rnnkit.compiling import CLIPNORM, LearningRate, adam, compile_model
 from rnnkit.jobs import JOBS, job_of, record_job
 
 __all__ = ["JOBS", "build_classifier", "build_seq2seq", "build_generator", "job_of",
            "record_job"]
-
-LearningRate = float | keras.optimizers.schedules.LearningRateSchedule
-
 
 def _recurrent_stack(
     cell: str,
@@ -96,12 +87,6 @@ def _recurrent_stack(
     return stack
 
 
-def _check_learning_rate(learning_rate: Any) -> LearningRate:
-    if isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule):
-        return learning_rate
-    return check_positive_float("learning_rate", learning_rate)
-
-
 def _check_input_shape(input_shape: Any, *, ndim: int, hint: str) -> tuple[int | None, ...]:
     """Validate `(timesteps, features)` (ndim=2) or `(timesteps,)` (ndim=1)."""
     if isinstance(input_shape, int) and ndim == 1:
@@ -118,20 +103,6 @@ def _check_input_shape(input_shape: Any, *, ndim: int, hint: str) -> tuple[int |
     for size in rest:
         check_int("input_shape[1] (features)", size)
     return tuple(None if s is None else int(s) for s in shape)
-
-
-def _compile(model: keras.Sequential, *, job: str, loss: Any, metrics: list[Any],
-             learning_rate: LearningRate) -> keras.Sequential:
-    """Compile with Adam and the fastest jit setting, and record the model's job."""
-    cell, units = decisive_cell(model)
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
-        loss=loss,
-        metrics=metrics,
-        jit_compile=fastest_jit_compile(cell, None, units),  # fit adapts it to its batch
-        steps_per_execution=STEPS_PER_EXECUTION,
-    )
-    return record_job(mark_chosen(model), job)
 
 
 def _classifier_inputs(input_shape: Any, *, vocab_size: int | None, embedding_dim: int,
@@ -183,6 +154,7 @@ def build_classifier(
     embedding_dim: int = 64,
     mask_value: float | None = None,
     learning_rate: LearningRate = 1e-3,
+    clipnorm: float | None = CLIPNORM,
     recurrent_dropout: float = 0.0,
     l2: float | None = None,
     seed: int | None = None,
@@ -192,8 +164,8 @@ def build_classifier(
     The model reads a sequence (float features per step, or integer token
     ids), runs it through `layers` recurrent layers, and ends in a
     `Dense(num_classes, activation="softmax")`. It is compiled with
-    Adam(`learning_rate`), sparse categorical cross-entropy (integer labels)
-    and accuracy.
+    Adam(`learning_rate`, gradients clipped to `clipnorm`), sparse
+    categorical cross-entropy (integer labels) and accuracy.
 
     The defaults keep LSTM and GRU on the fast cuDNN kernel when a GPU is
     present. `recurrent_dropout > 0` gives that kernel up (training on GPU
@@ -221,6 +193,8 @@ def build_classifier(
         learning_rate: a float, or a Keras `LearningRateSchedule`, e.g.
             `keras.optimizers.schedules.ExponentialDecay(1e-3, decay_steps=1000,
             decay_rate=0.96)`.
+        clipnorm: clip the gradients to this global norm (`None`: no
+            clipping); see :mod:`rnnkit.compiling`.
         recurrent_dropout: dropout on the recurrent state, in [0, 1); > 0
             disables cuDNN.
         l2: L2 penalty on the recurrent kernels, or `None`.
@@ -246,7 +220,7 @@ def build_classifier(
     """
     cell = resolve_cell(cell)
     num_classes = check_int("num_classes", num_classes, minimum=2)
-    learning_rate = _check_learning_rate(learning_rate)
+    optimizer = adam(learning_rate, clipnorm=clipnorm)
     seed = check_seed("seed", seed)
     inputs = _classifier_inputs(input_shape, vocab_size=vocab_size, embedding_dim=embedding_dim,
                                 mask_value=mask_value, seed=seed)
@@ -259,8 +233,8 @@ def build_classifier(
         kernel_initializer=keras.initializers.GlorotUniform(seed=derive_seed(seed, 2000)),
     )
     model = keras.Sequential([*inputs, *stack, output], name=f"{cell}_classifier")
-    return _compile(model, job="classifier", loss="sparse_categorical_crossentropy",
-                    metrics=["accuracy"], learning_rate=learning_rate)
+    return compile_model(model, job="classifier", loss="sparse_categorical_crossentropy",
+                         metrics=["accuracy"], optimizer=optimizer)
 
 
 def build_seq2seq(
@@ -274,6 +248,7 @@ def build_seq2seq(
     bidirectional: bool = False,
     dropout: float = 0.0,
     learning_rate: LearningRate = 1e-3,
+    clipnorm: float | None = CLIPNORM,
     recurrent_dropout: float = 0.0,
     l2: float | None = None,
     seed: int | None = None,
@@ -287,7 +262,7 @@ def build_seq2seq(
     * `output_steps=k`: the `k` steps after the window, shape
       `(k, output_dim)`.
 
-    Compiled with Adam(`learning_rate`), mean squared error and MAE. The
+    Compiled with Adam(`learning_rate`, clipped to `clipnorm`), mean squared error and MAE. The
     defaults keep LSTM/GRU cuDNN-eligible; `recurrent_dropout > 0` disables
     cuDNN.
 
@@ -304,6 +279,7 @@ def build_seq2seq(
         dropout: dropout after each recurrent layer, in [0, 1).
         learning_rate: float or Keras `LearningRateSchedule`, e.g.
             `keras.optimizers.schedules.ExponentialDecay(1e-2, 100, 0.96)`.
+        clipnorm: clip the gradients to this global norm, or `None`.
         recurrent_dropout: dropout on the recurrent state; > 0 disables cuDNN.
         l2: L2 penalty on the recurrent kernels, or `None`.
         seed: seed for the weight initialisers and dropout masks (`None` or an
@@ -327,7 +303,7 @@ def build_seq2seq(
     shape = _check_input_shape(input_shape, ndim=2, hint="(timesteps, features)")
     output_dim = check_int("output_dim", output_dim)
     output_steps = check_optional_int("output_steps", output_steps)
-    learning_rate = _check_learning_rate(learning_rate)
+    optimizer = adam(learning_rate, clipnorm=clipnorm)
     seed = check_seed("seed", seed)
     if bidirectional and output_steps is None:
         raise ValueError(
@@ -351,8 +327,8 @@ def build_seq2seq(
         ]
     model = keras.Sequential([keras.Input(shape=shape, name="window"), *stack, *head],
                              name=f"{cell}_seq2seq")
-    return _compile(model, job="forecaster", loss="mse", metrics=["mae"],
-                    learning_rate=learning_rate)
+    return compile_model(model, job="forecaster", loss="mse", metrics=["mae"],
+                         optimizer=optimizer)
 
 
 def build_generator(
@@ -364,6 +340,7 @@ def build_generator(
     embedding_dim: int = 64,
     dropout: float = 0.0,
     learning_rate: LearningRate = 1e-3,
+    clipnorm: float | None = CLIPNORM,
     recurrent_dropout: float = 0.0,
     l2: float | None = None,
     seed: int | None = None,
@@ -385,6 +362,7 @@ def build_generator(
         dropout: dropout after each recurrent layer, in [0, 1).
         learning_rate: float or Keras `LearningRateSchedule`, e.g.
             `keras.optimizers.schedules.ExponentialDecay(1e-3, 1000, 0.96)`.
+        clipnorm: clip the gradients to this global norm, or `None`.
         recurrent_dropout: dropout on the recurrent state; > 0 disables cuDNN.
         l2: L2 penalty on the recurrent kernels, or `None`.
         seed: seed for the weight initialisers and dropout masks (`None` or an
@@ -410,7 +388,7 @@ def build_generator(
     cell = resolve_cell(cell)
     vocab_size = check_int("vocab_size", vocab_size, minimum=2)
     embedding_dim = check_int("embedding_dim", embedding_dim)
-    learning_rate = _check_learning_rate(learning_rate)
+    optimizer = adam(learning_rate, clipnorm=clipnorm)
     seed = check_seed("seed", seed)
     stack = _recurrent_stack(
         cell, units=units, layers=layers, dropout=dropout, recurrent_dropout=recurrent_dropout,
@@ -432,10 +410,6 @@ def build_generator(
         ],
         name=f"{cell}_generator",
     )
-    return _compile(
-        model,
-        job="generator",
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"],
-        learning_rate=learning_rate,
-    )
+    return compile_model(model, job="generator",
+                         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                         metrics=["accuracy"], optimizer=optimizer)

@@ -124,6 +124,56 @@ def test_early_stopping_state_is_written_atomically_and_read_back(tmp_path, monk
                                                     strict=True))
 
 
+# ============================================================================ the recipe's schedule
+
+class _RateLog(keras.callbacks.Callback):
+    """Records the optimizer's learning rate as each epoch begins (after the schedule)."""
+
+    def __init__(self):
+        super().__init__()
+        self.rates: list[float] = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.rates.append(float(np.asarray(self.model.optimizer.learning_rate)))
+
+
+def _schedule_run(recipe: bool, learning_rate=0.01, epochs: int = 5):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(32, 4, 2)).astype("float32")
+    y = (x[:, :, 0].sum(axis=1) > 0).astype("int32")
+    model = build_classifier((4, 2), 2, units=4, seed=0, learning_rate=learning_rate)
+    log = _RateLog()
+    fit(model, x, y, epochs=epochs, patience=None, batch_size=16, seed=0, verbose=0,
+        callbacks=[log], recipe=recipe)
+    return model, log.rates
+
+
+def test_the_recipe_sets_a_cosine_learning_rate_in_the_optimizer():
+    model, rates = _schedule_run(recipe=True)
+    expected = [0.01 * (0.1 + 0.9 * (1 + np.cos(np.pi * e / 5)) / 2) for e in range(5)]
+    np.testing.assert_allclose(rates, expected, rtol=1e-6)
+    assert rates[0] == pytest.approx(0.01) and rates[-1] < 0.25 * rates[0]
+    assert float(np.asarray(model.optimizer.learning_rate)) == pytest.approx(0.01)  # put back
+    assert model.optimizer.global_clipnorm == 1.0  # the factories clip the gradients
+    _, fixed = _schedule_run(recipe=False)
+    np.testing.assert_allclose(fixed, [0.01] * 5, rtol=1e-6)
+
+
+def test_the_schedule_leaves_an_optimizer_schedule_of_its_own_alone():
+    own = keras.optimizers.schedules.ExponentialDecay(0.01, decay_steps=1000, decay_rate=0.5)
+    model, rates = _schedule_run(recipe=True, learning_rate=own, epochs=3)
+    assert isinstance(model.optimizer.get_config()["learning_rate"], dict)
+    assert rates[0] == pytest.approx(0.01, rel=0.01) and rates[-1] > 0.009  # its own decay
+
+
+def test_the_schedule_follows_the_epoch_keras_reports():
+    schedule = callbacks_module.CosineSchedule(epochs=10, floor=0.0)
+    assert schedule.rate(0, 2.0) == 2.0 and schedule.rate(5, 2.0) == pytest.approx(1.0)
+    assert schedule.rate(10, 2.0) == pytest.approx(0.0) == schedule.rate(12, 2.0)
+    assert [type(c).__name__ for c in callbacks(patience=3, epochs=4, backup_dir="b")] == [
+        "NaNGuard", "ResumableEarlyStopping", "CosineSchedule", "BackupAndRestore"]
+
+
 # ============================================================================ bad input
 # Rows of the bad-input table for this area (see tests/_bad_input.py for the runner).
 
@@ -139,6 +189,14 @@ BAD_INPUT = [
          ValueError, "backup_dir=", "f.txt", "is a file"),
     case("training-backup-dir-not-a-path", t(training.callbacks, backup_dir=3), ValueError,
          "backup_dir=3", "folder path"),
+    case("training-fit-recipe-not-a-bool",
+         using(lambda c: t(fit, c.shared.classifier, np.zeros((4, 4, 2)), np.zeros(4),
+                           recipe="cosine")),
+         ValueError, "recipe='cosine'"),
+    case("training-schedule-epochs-zero", t(training.callbacks, epochs=0), ValueError,
+         "epochs=0"),
+    case("training-schedule-floor-above-one", t(callbacks_module.CosineSchedule, 5, floor=2),
+         ValueError, "floor=2"),
 ]
 
 test_bad_input = bad_input_test(BAD_INPUT)

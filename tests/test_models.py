@@ -142,6 +142,16 @@ def test_compiled_with_adam_sparse_crossentropy_accuracy_and_fastest_jit():
     assert model.layers[-1].activation is keras.activations.softmax
 
 
+@pytest.mark.parametrize("build", [lambda **k: build_classifier((4, 2), 2, units=3, **k),
+                                   lambda **k: build_seq2seq((4, 1), units=3, **k),
+                                   lambda **k: build_generator(10, units=3, **k)])
+def test_factories_clip_the_gradients_to_a_global_norm(build):
+    assert build().optimizer.global_clipnorm == 1.0  # the recipe's default
+    assert build().optimizer.clipnorm is None  # the global norm, not each variable's
+    assert build(clipnorm=0.5).optimizer.get_config()["global_clipnorm"] == 0.5
+    assert build(clipnorm=None).optimizer.global_clipnorm is None
+
+
 def test_learning_rate_schedule_is_accepted():
     schedule = keras.optimizers.schedules.ExponentialDecay(1e-3, decay_steps=10, decay_rate=0.5)
     model = build_classifier((4, 2), 2, units=3, learning_rate=schedule)
@@ -327,6 +337,10 @@ BAD_INPUT = [
     case("model-num-classes-float", t(build_classifier, (4, 2), 2.0), ValueError,
          "num_classes=2.0"),
     case("model-units-zero", t(build_classifier, (4, 2), 2, units=0), ValueError, "units=0"),
+    case("model-clipnorm-zero", t(build_seq2seq, (4, 1), clipnorm=0), ValueError,
+         "clipnorm=0"),
+    case("model-clipnorm-text", t(build_generator, 10, clipnorm="1"), ValueError,
+         "clipnorm='1'"),
     case("model-units-float", t(build_seq2seq, (4, 1), units=2.5), ValueError, "units=2.5"),
     case("model-layers-zero", t(build_generator, 8, layers=0), ValueError, "layers=0"),
     case("model-dropout-one", t(build_classifier, (4, 2), 2, dropout=1.0), ValueError,

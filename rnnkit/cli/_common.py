@@ -45,7 +45,7 @@ INTERRUPTED = ("interrupted; resume with --resume (training goes on from the las
 
 #: The integer options of every command and their smallest allowed value.
 COMMON_MINIMUMS = {"--epochs": 1, "--batch-size": 1, "--units": 1, "--layers": 1,
-                   "--patience": 0}
+                   "--patience": 0, "--search": 1}
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,14 @@ def add_common_options(parser: argparse.ArgumentParser, *, units: int, epochs: i
     parser.add_argument("--resume", action="store_true",
                         help="continue a training that was killed mid-way, from the backup in "
                              "OUT/backup (without --resume, a leftover backup is an error)")
+    parser.add_argument("--search", type=int, default=None, metavar="TRIALS",
+                        help="try TRIALS settings (cell, units, layers, dropout, learning rate, "
+                             "batch size, ...) around the given ones with KerasTuner, each "
+                             "trained as --epochs and --patience say; keep the best (needs "
+                             "rnnkit[tune])")
+    parser.add_argument("--no-recipe", action="store_true",
+                        help="train at a fixed learning rate without gradient clipping (default: "
+                             "clipping to norm 1 and a cosine learning rate over --epochs)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--out", type=Path, default=Path("out"),
                         help="output folder (default out/)")
@@ -157,6 +165,14 @@ def check_common_options(args: argparse.Namespace,
     if getattr(args, "model", None) is not None and getattr(args, "resume", False):
         raise ValueError("--model and --resume cannot be combined: --model uses a saved bundle "
                          "without training, --resume continues an interrupted training.")
+    if getattr(args, "search", None) is not None:
+        other = next((f for f in ("model", "resume") if getattr(args, f, None)), None)
+        if other:
+            raise ValueError(f"--search cannot be combined with --{other}: the search trains "
+                             "new models, each from scratch.")
+        from rnnkit._tuning_search import keras_tuner
+
+        keras_tuner(flag="--search")  # a ValueError naming the flag when it is missing
 
 
 def for_option(option: str, check: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -350,9 +366,11 @@ def train(args: argparse.Namespace, model: Any, *data: Any, backup: Path,
     from rnnkit.training import fit
 
     verbose = getattr(args, "verbose", None)
+    if args.no_recipe:  # the factories' gradient clipping off too (read when fit compiles)
+        model.optimizer.global_clipnorm = None
     try:
         return fit(model, *data, epochs=args.epochs, patience=args.patience, backup_dir=backup,
-                   resume=args.resume, seed=args.seed,
+                   resume=args.resume, seed=args.seed, recipe=not args.no_recipe,
                    verbose=progress_verbosity() if verbose is None else verbose, **fit_kwargs)
     except KeyboardInterrupt:  # Ctrl-C: one line and exit status 130 (see rnnkit.cli.main)
         raise KeyboardInterrupt(INTERRUPTED.format(backup=backup)) from None

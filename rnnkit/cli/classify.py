@@ -2,8 +2,9 @@
 
 Options in, library calls out: the data come from
 :func:`rnnkit.datasets.load_npz` (or the MNIST sample), the model from
-:func:`rnnkit.models.build_classifier`, the scores from
-:func:`rnnkit.scores.classifier_scores`.
+:func:`rnnkit.models.build_classifier` (or, with `--search TRIALS`, from
+:func:`rnnkit.tune` over settings around the flags'; the bundle records the
+chosen ones), the scores from :func:`rnnkit.scores.classifier_scores`.
 
 Example:
     $ rnnkit classify --epochs 2 --out out/
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from rnnkit.cli import _common as common
+from rnnkit.cli import _search
 
 #: Rows per prediction batch when scoring (at least the training batch size).
 SCORING_BATCH = 256
@@ -90,21 +92,29 @@ def _train(args: argparse.Namespace, train_data: Any, val_data: Any, backup: Pat
     from rnnkit.models import build_classifier
 
     (x_train, y_train), (x_val, y_val) = train_data, val_data
-    common.seed_everything(args.seed)
-    num_classes = int(y_train.max()) + 1  # (load_npz refuses y_val labels y_train lacks)
-    model = build_classifier(
-        x_train.shape[1:], max(num_classes, 2), cell=args.cell, units=args.units,
-        layers=args.layers, bidirectional=args.bidirectional, dropout=args.dropout,
-        seed=args.seed,
-    )
-    history = common.train(args, model, x_train, y_train, validation_data=(x_val, y_val),
-                           batch_size=args.batch_size, backup=backup)
+    searched: dict[str, Any] = {}
+    if args.search:  # KerasTuner picks the settings; --bidirectional stays fixed
+        result = _search.search(args, (x_train, y_train), validation_data=(x_val, y_val),
+                               units=args.units, batch_size=args.batch_size,
+                               build={"bidirectional": True} if args.bidirectional else None)
+        model, history, searched["search"] = result.model, result.history, result.record()
+    else:
+        common.seed_everything(args.seed)
+        num_classes = int(y_train.max()) + 1  # (load_npz refuses y_val labels y_train lacks)
+        model = build_classifier(
+            x_train.shape[1:], max(num_classes, 2), cell=args.cell, units=args.units,
+            layers=args.layers, bidirectional=args.bidirectional, dropout=args.dropout,
+            seed=args.seed,
+        )
+        history = common.train(args, model, x_train, y_train, validation_data=(x_val, y_val),
+                               batch_size=args.batch_size, backup=backup)
     scores = _scores(args, model, x_val, y_val)
     common.check_trained("classifier", args, val_loss=scores.cross_entropy)
     path = save_bundle(args.out / "classifier", model, job="classifier", overwrite=True,
                        val_accuracy=scores.accuracy, val_loss=scores.cross_entropy,
                        majority_class=scores.majority_accuracy,
-                       epochs=common.epochs_run(history), data=str(args.data or "MNIST sample"))
+                       epochs=common.epochs_run(history), data=str(args.data or "MNIST sample"),
+                       **searched)
     common.report_bundle(path)
     return 0
 

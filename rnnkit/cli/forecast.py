@@ -6,11 +6,13 @@ the settings not given are chosen by :mod:`rnnkit.series.auto` (season, log,
 difference, window; printed with their reasons), the windows are
 :class:`rnnkit.series.SeriesWindows`, the model :func:`rnnkit.models.build_seq2seq`
 (`--strategy`: recursive many-to-many, or direct `output_steps=--steps`, or
-both, keeping the better on a validation backtest). The one-step errors are
-printed beside the backtest errors at the `--steps` horizon, the forecast
-carries a prediction interval (`--interval`), and the outputs
-(predictions.csv, forecast.png, history.png, the bundle forecaster/) are
-written atomically. :func:`fit_forecaster` and :func:`score_tables` are the
+both, keeping the better on a validation backtest; with `--search TRIALS`,
+:func:`rnnkit.tune` searches each model's settings and the window around the
+flags', scored on that backtest, and the bundle records the chosen ones).
+The one-step errors are printed beside the backtest errors at the `--steps`
+horizon, the forecast carries a prediction interval (`--interval`), and the
+outputs (predictions.csv, forecast.png, history.png, the bundle forecaster/)
+are written atomically. :func:`fit_forecaster` and :func:`score_tables` are the
 pipeline that `bench/bench_forecast_quality.py` measures.
 
 Example:
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from rnnkit.cli import _common as common
+from rnnkit.cli import _search
 from rnnkit.cli._series_file import READ_FLAGS, add_file_options, read_target
 
 #: `--strategy`: recursive (many-to-many, fed back), direct (one call), auto (the better).
@@ -102,6 +105,7 @@ class Fitted:
     path: Path
     settings: Any
     strategy: Any
+    search: dict[str, Any] | None = None  # what --search chose (for the bundle)
 
 
 def _settings(args: argparse.Namespace, frame: Any) -> Any:
@@ -151,17 +155,29 @@ def _windows(args: argparse.Namespace, path: Path, read: dict[str, Any], target:
         **read)
 
 
-def _train(args: argparse.Namespace, windows: Any, backup: Path) -> tuple[Any, Any]:
-    """Build and train the model of these windows; return it and its History."""
+def _train(args: argparse.Namespace, windows: Any, backup: Path) -> tuple[Any, ...]:
+    """Build and train the model of these windows, or search it (`--search`).
+
+    Returns the windows (with the searched window), the model, its History and
+    the search's record for the bundle (`None` without `--search`).
+    """
     from rnnkit.models import build_seq2seq
 
+    if args.search:  # scored on a backtest of the validation part at --steps
+        from rnnkit.series.backtest import longest_horizon
+
+        horizon = min(args.steps, longest_horizon(windows, "val"))
+        result = _search.search(args, windows, horizon=horizon if horizon >= 1 else None,
+                               units=args.units, learning_rate=args.learning_rate,
+                               batch_size=args.batch_size)
+        return result.windows, result.model, result.history, result.record()
     common.seed_everything(args.seed)
     model = build_seq2seq(windows.input_shape, output_dim=windows.output_dim,
                           output_steps=windows.output_steps, cell=args.cell, units=args.units,
                           layers=args.layers, learning_rate=args.learning_rate, seed=args.seed)
     history = common.train(args, model, windows.train, validation_data=windows.val,
                            backup=backup)
-    return model, history
+    return windows, model, history, None
 
 
 def _validation_mase(windows: Any, model: Any, horizon: int) -> float:
@@ -190,11 +206,11 @@ def fit_forecaster(args: argparse.Namespace, backup: Path, strategy: str) -> Fit
         if name == names[0]:
             print(f"Training on {path}: {windows}")
         folder = backup / name if strategy == "auto" else backup
-        fits[name] = (windows, *_train(args, windows, folder))
+        fits[name] = _train(args, windows, folder)
     if strategy == "auto":
         common.remove_empty_folder(backup)
         horizon = min(args.steps, longest_horizon(fits["recursive"][0], "val"))
-        errors = {name: _validation_mase(w, m, horizon) for name, (w, m, _) in fits.items()}
+        errors = {name: _validation_mase(w, m, horizon) for name, (w, m, *_) in fits.items()}
         choice = choose_strategy(errors, horizon)
     else:
         given = args.strategy or args.output_steps
@@ -204,7 +220,8 @@ def fit_forecaster(args: argparse.Namespace, backup: Path, strategy: str) -> Fit
     steps = fits[choice.value][0].output_steps
     print(f"strategy {choice.value}" + (f" ({steps} steps per model call)" if steps else "")
           + f": {choice.reason}")
-    return Fitted(*fits[choice.value], path, settings, choice)
+    windows, model, history, searched = fits[choice.value]
+    return Fitted(windows, model, history, path, settings, choice, searched)
 
 
 # ----------------------------------------------------------------------------- the outputs
@@ -361,7 +378,8 @@ def _train_forecaster(args: argparse.Namespace, strategy: str, backup: Path) -> 
     common.check_trained("forecaster", args, best_val_loss=best)
     path = save_bundle(args.out / "forecaster", model, windows=windows, job="forecaster",
                        overwrite=True, epochs=common.epochs_run(history), best_val_loss=best,
-                       data=str(fitted.path))
+                       data=str(fitted.path),
+                       **({"search": fitted.search} if fitted.search else {}))
     _write_forecast(args, windows, model, history)
     if val_losses:
         print(f"stopped after {len(val_losses)} epochs (best val_loss {min(val_losses):.4f})")

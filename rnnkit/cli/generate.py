@@ -1,11 +1,13 @@
 """`rnnkit generate`: train a character model on a text, or load one, then generate text.
 
 Options in, library calls out: the vocabulary and training pairs come from
-:mod:`rnnkit.text`, the model from :func:`rnnkit.models.build_generator`, the
-text from :func:`rnnkit.sampling.generate`, the baseline from
-:func:`rnnkit.scores.unigram_entropy`. Every option that needs no data is
-checked before the text is read, and the seed text and `--top-k` are checked
-against the vocabulary before training.
+:mod:`rnnkit.text`, the model from :func:`rnnkit.models.build_generator` (or,
+with `--search TRIALS`, from :func:`rnnkit.tune` over settings around the
+flags', validated on the last tenth of the text; the bundle records the
+chosen ones), the text from :func:`rnnkit.sampling.generate`, the baseline
+from :func:`rnnkit.scores.unigram_entropy`. Every option that needs no data
+is checked before the text is read, and the seed text and `--top-k` are
+checked against the vocabulary before training.
 
 Example:
     $ rnnkit generate --epochs 3 --length 300 --out out/
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from rnnkit.cli import _common as common
+from rnnkit.cli import _search
 
 #: At most this many batches are scored after training.
 SCORED_BATCHES = 20
@@ -163,6 +166,22 @@ def _datasets(args: argparse.Namespace, text: str, vocab: Any) -> _GeneratorData
                           fit_options)
 
 
+def _search_generator(args: argparse.Namespace, text: str, vocab: Any, extra: dict[str, Any]
+                      ) -> tuple[Any, Any, dict[str, Any]]:
+    """`--search`: the best generator found, its History and `extra` with the search record.
+
+    The trials validate on the last tenth of the text; `args.seq_length` and
+    `args.batch_size` become the searched ones (scored and saved with them).
+    """
+    options = {"steps_per_epoch": args.steps_per_epoch} if args.steps_per_epoch else None
+    result = _search.search(args, text, vocab=vocab, units=args.units,
+                           learning_rate=args.learning_rate, batch_size=args.batch_size,
+                           seq_length=args.seq_length, fit_options=options)
+    args.seq_length = result.settings.get("seq_length", args.seq_length)
+    args.batch_size = result.settings.get("batch_size", args.batch_size)
+    return result.model, result.history, {**extra, "search": result.record()}
+
+
 def _train_generator(args: argparse.Namespace, text: str, vocab: Any, backup: Path,
                      extra: dict[str, Any]) -> Any:
     """Train a generator on `text` with rnnkit's safe training; save it as OUT/generator."""
@@ -170,11 +189,15 @@ def _train_generator(args: argparse.Namespace, text: str, vocab: Any, backup: Pa
     from rnnkit.models import build_generator
     from rnnkit.scores import unigram_entropy
 
-    data = _datasets(args, text, vocab)
-    common.seed_everything(args.seed)
-    model = build_generator(len(vocab), cell=args.cell, units=args.units, layers=args.layers,
-                            learning_rate=args.learning_rate, seed=args.seed)
-    history = common.train(args, model, data.train, backup=backup, **data.fit_options)
+    if args.search:
+        model, history, extra = _search_generator(args, text, vocab, extra)
+    data = _datasets(args, text, vocab)  # (with the searched --seq-length)
+    if not args.search:
+        common.seed_everything(args.seed)
+        model = build_generator(len(vocab), cell=args.cell, units=args.units,
+                                layers=args.layers, learning_rate=args.learning_rate,
+                                seed=args.seed)
+        history = common.train(args, model, data.train, backup=backup, **data.fit_options)
     # The loss of the weights kept (early stopping restores the best epoch's).
     loss = float(model.evaluate(data.scored, steps=data.scored_steps, verbose=0,
                                 return_dict=True)["loss"])

@@ -193,8 +193,8 @@ def _errors(actual: np.ndarray, forecasts: dict[str, np.ndarray], scale: float,
     """The error table of forecasts `(origins, steps)`, with the model's interval coverage."""
     table = error_table(actual.ravel(), {k: v.ravel() for k, v in forecasts.items()}, scale)
     if covered is not None:
-        table["coverage"] = [float(covered.mean()) if name == "model" else float("nan")
-                             for name in table.index]
+        share = float(np.nanmean(covered)) if np.isfinite(covered).any() else float("nan")
+        table["coverage"] = [share if name == "model" else float("nan") for name in table.index]
     return table
 
 
@@ -251,10 +251,12 @@ def backtest(windows: Any, model: Any, horizon: int, *, split: str = "test",
             `windows.season`.
         per_step: index the table by (method, step), step 1..horizon.
         interval: a level such as `0.8`: add the column `coverage`, the share
-            of the model's forecast steps that fall inside the calibrated
-            interval of `forecast(model, steps, interval=...)` (see
-            :mod:`rnnkit.series.intervals`; calibrated on the validation part
-            unless the windows hold a calibration for this model).
+            of the model's forecast steps that fall inside the interval a
+            user would have had at their origin, calibrated like
+            `forecast(model, steps, interval=...)` on the errors observed
+            before the origin, from the start of the validation part (see
+            :func:`rnnkit.series.intervals.rolling_widths`; `NaN` when none
+            was, e.g. for the training part).
         refit_epochs: epochs of each refit.
 
     Returns:
@@ -287,8 +289,8 @@ def backtest(windows: Any, model: Any, horizon: int, *, split: str = "test",
     actual = actual_levels(windows, starts, horizon)
     covered = None
     if interval is not None:
-        width = intervals.calibration_for(windows, model, horizon).width(interval)[:horizon]
-        covered = np.abs(actual - predicted) <= width
+        width = intervals.rolling_widths(windows, model, starts, horizon, interval)
+        covered = np.where(np.isnan(width), np.nan, np.abs(actual - predicted) <= width)
     forecasts, scale = to_original(windows, predicted), forecasting.mase_scale(windows)
     first = starts[:, None] + windows._offset + np.arange(horizon)
     tables = {}

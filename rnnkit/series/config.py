@@ -89,7 +89,7 @@ CONFIG_SCHEMA: dict[Any, Any] = {
         "method": one_of(["split-conformal"]),
         "errors": ListOf(ListOf(ListOf(_NON_NEGATIVE, min_length=1), min_length=1),
                          min_length=1),
-        Key("split"): one_of(PARTS), Key("stride"): integer(1),
+        Key("split"): one_of(("val+test", *PARTS)), Key("stride"): integer(1),
         Key("model"): nullable(STR), Key("origins"): integer(1)}),
     Key("data"): nullable({
         "index": ListOf(Rule("a string or an integer", lambda v: isinstance(v, (str, int))

@@ -360,3 +360,22 @@ BAD_INPUT = [
 ]
 
 test_bad_input = bad_input_test(BAD_INPUT)
+
+
+@pytest.mark.parametrize("flags,recipe,clipnorm", [([], True, 1.0), (["--no-recipe"], False, None)])
+def test_the_training_recipe_is_on_unless_no_recipe_is_given(tmp_path, monkeypatch, capsys,
+                                                             flags, recipe, clipnorm):
+    from rnnkit import training
+
+    seen = {}
+    real_fit = training.fit
+
+    def spy(model, *args, **kwargs):
+        seen.update(recipe=kwargs["recipe"], clipnorm=model.optimizer.global_clipnorm)
+        return real_fit(model, *args, **kwargs)
+
+    monkeypatch.setattr(training, "fit", spy)
+    data = seasonal_csv(tmp_path / "load.csv")
+    assert main(["forecast", str(data), "--steps", "2", "--interval", "0", "--epochs", "1",
+                 "--units", "2", "--out", str(tmp_path / "out"), *flags]) == 0
+    assert seen == {"recipe": recipe, "clipnorm": clipnorm}

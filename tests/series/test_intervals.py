@@ -27,12 +27,16 @@ BAD_INPUT = [
     case("windows-forecast-interval-not-a-number",
          using(lambda c: t(c.shared.windows.forecast, c.shared.model, 3, interval="80%")),
          ValueError, "interval='80%'", "number"),
-    case("windows-forecast-interval-longer-than-val",
-         using(lambda c: t(c.shared.windows.forecast, c.shared.model, 12, interval=0.8)),
-         ValueError, "12 step(s)", "val part has 9 rows", "at most 9", "w.calibrate"),
+    case("windows-forecast-interval-longer-than-val-and-test",
+         using(lambda c: t(c.shared.windows.forecast, c.shared.model, 20, interval=0.8)),
+         ValueError, "20 step(s)", "val and test parts", "18 rows", "at most 18",
+         "w.calibrate"),
     case("windows-calibrate-horizon-too-long",
-         using(lambda c: t(c.shared.windows.calibrate, c.shared.model, 12)),
-         ValueError, "horizon=12", "val part", "horizon <= 9"),
+         using(lambda c: t(c.shared.windows.calibrate, c.shared.model, 20)),
+         ValueError, "horizon=20", "val+test part", "horizon <= 18"),
+    case("windows-calibrate-bad-split",
+         using(lambda c: t(c.shared.windows.calibrate, c.shared.model, 2, split="future")),
+         ValueError, "split='future'", "val+test"),
     case("windows-calibrate-bad-stride",
          using(lambda c: t(c.shared.windows.calibrate, c.shared.model, 2, stride=0)),
          ValueError, "stride=0"),
@@ -130,21 +134,50 @@ def test_calibration_dict_round_trips_exactly():
     assert c.to_dict()["method"] == "split-conformal"
 
 
-def test_calibrate_uses_the_validation_backtest():
+def test_calibrate_uses_the_latest_val_and_test_origins():
     w = SeriesWindows(counting(200), window=6, scale=None, difference=True)
     model = StubModel(w)
     c = w.calibrate(model, 4)
-    assert w.calibration is c and (c.split, c.stride, c.horizon) == ("val", 1, 4)
-    lo, hi = w.part_rows("val")
+    assert w.calibration is c and (c.split, c.stride, c.horizon) == ("val+test", 1, 4)
+    lo, hi = w.part_rows("val")[0], w.part_rows("test")[1]
     assert c.origins == hi - lo - 4 + 1 and model.calls == [c.origins] * 4
     from rnnkit.series import backtest
 
-    starts = backtest.origins(w, "val", 4)
+    starts = np.arange(lo, hi - 4 + 1)
     errors = np.abs(backtest.actual_levels(w, starts, 4)
                     - backtest.forecast_levels(w, model, starts, 4))
     np.testing.assert_array_equal(c.errors, np.sort(errors.transpose(1, 2, 0), axis=-1))
+    assert w.calibrate(model, 4, split="val").origins == w.part_rows("val")[1] - lo - 4 + 1
     many = SeriesWindows(counting(8000), window=6, scale=None)
-    assert many.calibrate(StubModel(many), 2).origins <= intervals.MAX_ORIGINS
+    kept = many.calibrate(StubModel(many), 2)
+    assert kept.origins == intervals.MAX_ORIGINS  # the latest: the last origin ends the data
+    assert intervals.calibration_origins(many, "val+test", 2)[-1] == many.part_rows("test")[1] - 2
+
+
+def test_rolling_widths_use_only_errors_observed_before_the_origin():
+    walk = pd.DataFrame({"y": np.cumsum(np.random.default_rng(0).normal(size=120))})
+    w = SeriesWindows(walk, window=4, scale=None, difference=True)
+    starts = backtest_origins = np.arange(w.part_rows("test")[0], w.part_rows("test")[1] - 2)
+    model = StubModel(w)
+    widths = intervals.rolling_widths(w, model, starts, 3, 0.8)
+    # the same widths when every value at or after the last origin is changed
+    changed = w.frame.copy()
+    changed.iloc[backtest_origins[-1] + w._offset:, 0] += 1e6
+    w2 = SeriesWindows(changed, window=4, scale=None, difference=True)
+    later = intervals.rolling_widths(w2, StubModel(w2), starts, 3, 0.8)
+    np.testing.assert_array_equal(widths[-1], later[-1])
+    # from the quantile of the step's errors of the origins whose step ended before
+    first = max(w.part_rows("val")[0], w.window)
+    from rnnkit.series import backtest
+
+    pool = np.arange(first, starts[-1])
+    errors = np.abs(backtest.actual_levels(w, pool, 3)
+                    - backtest.forecast_levels(w, model, pool, 3))
+    seen = errors[: starts[-1] - first, 0, 0]  # step 1: every origin before the last
+    rank = math.ceil((len(seen) + 1) * 0.8)
+    assert widths[-1, 0, 0] == np.sort(seen)[min(rank, len(seen)) - 1]
+    assert np.all(np.diff(widths, axis=1) >= 0)  # never narrower further out
+    assert np.isnan(intervals.rolling_widths(w, model, np.array([first]), 3, 0.8)).all()
 
 
 # ============================================================================ forecasts
