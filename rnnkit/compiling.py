@@ -8,9 +8,9 @@ steps per compiled call, and the job recorded on the model (`rnnkit.jobs`).
 
 Gradient clipping by the global norm (Pascanu et al., 2013) is standard for
 recurrent networks: a rare exploding gradient, which a long sequence can
-produce, is scaled down instead of throwing the weights far away. With Adam
-it changes nothing else, since Adam's steps do not depend on the scale of
-the gradient. It is part of rnnkit's training recipe (see
+produce, is scaled down instead of throwing the weights far away. Adam's
+steps hardly depend on the scale of the gradient, so clipping matters only
+when a gradient is far larger than the usual ones. It is part of rnnkit's training recipe (see
 `rnnkit.training`); `clipnorm=None` turns it off.
 
 Example:
