@@ -37,7 +37,7 @@ __all__ = ["Command", "add_common_options", "check_common_options", "for_option"
            "flag_words", "flags_in_messages", "check_learning_rate", "backup_folder",
            "remove_empty_folder", "seed_everything", "train", "epochs_run", "loaded_line",
            "report_bundle", "write_figure", "progress_verbosity", "check_out", "check_trained",
-           "INTERRUPTED"]
+           "INTERRUPTED", "recipe_options"]
 
 #: What a command says when Ctrl-C stops its training (exit status 130).
 INTERRUPTED = ("interrupted; resume with --resume (training goes on from the last finished "
@@ -366,14 +366,24 @@ def train(args: argparse.Namespace, model: Any, *data: Any, backup: Path,
     from rnnkit.training import fit
 
     verbose = getattr(args, "verbose", None)
-    if args.no_recipe:  # the factories' gradient clipping off too (read when fit compiles)
-        model.optimizer.global_clipnorm = None
     try:
         return fit(model, *data, epochs=args.epochs, patience=args.patience, backup_dir=backup,
                    resume=args.resume, seed=args.seed, recipe=not args.no_recipe,
                    verbose=progress_verbosity() if verbose is None else verbose, **fit_kwargs)
     except KeyboardInterrupt:  # Ctrl-C: one line and exit status 130 (see rnnkit.cli.main)
         raise KeyboardInterrupt(INTERRUPTED.format(backup=backup)) from None
+
+
+def recipe_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The factories' keywords for `--no-recipe`: no gradient clipping (else their defaults).
+
+    :func:`train` turns the learning-rate schedule off with it (`recipe=False`).
+
+    Example:
+    >>> recipe_options(argparse.Namespace(no_recipe=True))
+    {'clipnorm': None}
+    """
+    return {"clipnorm": None} if args.no_recipe else {}
 
 
 def epochs_run(history: Any) -> int:

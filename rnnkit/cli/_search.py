@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from rnnkit.cli._common import recipe_options
+
 __all__ = ["search"]
 
 
@@ -32,9 +34,9 @@ def search(args: argparse.Namespace, data: Any, **kwargs: Any) -> Any:
     space = default_space(data, horizon=kwargs.get("horizon"), **centres)
     print(f"Searching {args.search} settings with KerasTuner (each trial: at most --epochs "
           f"{args.epochs}, --patience {args.patience}); a line per trial follows on stderr.")
-    if args.no_recipe:
-        kwargs["build"] = {**kwargs.get("build", {}), "clipnorm": None}
-        kwargs["fit_options"] = {**kwargs.get("fit_options", {}), "recipe": False}
+    if args.no_recipe:  # (build= and fit_options= may be given as None)
+        kwargs["build"] = {**(kwargs.get("build") or {}), **recipe_options(args)}
+        kwargs["fit_options"] = {**(kwargs.get("fit_options") or {}), "recipe": False}
     result = tune(data, space=space, trials=args.search, epochs=args.epochs,
                   patience=args.patience, seed=args.seed,
                   verbose=getattr(args, "verbose", None) != 0, **kwargs)

@@ -104,7 +104,7 @@ def _train(args: argparse.Namespace, train_data: Any, val_data: Any, backup: Pat
         model = build_classifier(
             x_train.shape[1:], max(num_classes, 2), cell=args.cell, units=args.units,
             layers=args.layers, bidirectional=args.bidirectional, dropout=args.dropout,
-            seed=args.seed,
+            seed=args.seed, **common.recipe_options(args),
         )
         history = common.train(args, model, x_train, y_train, validation_data=(x_val, y_val),
                                batch_size=args.batch_size, backup=backup)

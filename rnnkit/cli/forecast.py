@@ -174,7 +174,8 @@ def _train(args: argparse.Namespace, windows: Any, backup: Path) -> tuple[Any, .
     common.seed_everything(args.seed)
     model = build_seq2seq(windows.input_shape, output_dim=windows.output_dim,
                           output_steps=windows.output_steps, cell=args.cell, units=args.units,
-                          layers=args.layers, learning_rate=args.learning_rate, seed=args.seed)
+                          layers=args.layers, learning_rate=args.learning_rate, seed=args.seed,
+                          **common.recipe_options(args))
     history = common.train(args, model, windows.train, validation_data=windows.val,
                            backup=backup)
     return windows, model, history, None

@@ -196,7 +196,7 @@ def _train_generator(args: argparse.Namespace, text: str, vocab: Any, backup: Pa
         common.seed_everything(args.seed)
         model = build_generator(len(vocab), cell=args.cell, units=args.units,
                                 layers=args.layers, learning_rate=args.learning_rate,
-                                seed=args.seed)
+                                seed=args.seed, **common.recipe_options(args))
         history = common.train(args, model, data.train, backup=backup, **data.fit_options)
     # The loss of the weights kept (early stopping restores the best epoch's).
     loss = float(model.evaluate(data.scored, steps=data.scored_steps, verbose=0,

@@ -41,32 +41,47 @@ from rnnkit.series.metrics import (
     seasonal_naive_forecast,
 )
 
-__all__ = ["origins", "longest_horizon", "forecast_levels", "actual_levels", "to_original",
-           "training_windows", "backtest"]
+__all__ = ["part_rows", "origins", "longest_horizon", "forecast_levels", "actual_levels",
+           "to_original", "training_windows", "backtest"]
+
+
+def part_rows(windows: Any, split: str) -> tuple[int, int]:
+    """The `[start, stop)` transformed rows of a part, or of adjacent parts joined by `+`.
+
+    Example:
+    >>> from rnnkit.series import SeriesWindows
+    >>> w = SeriesWindows(list(range(1, 61)), window=4, seed=0)
+    >>> part_rows(w, "val"), part_rows(w, "val+test")
+    ((42, 51), (42, 60))
+    """
+    if isinstance(split, str) and "+" in split:
+        first, last = split.split("+", 1)
+        return windows.part_rows(first)[0], windows.part_rows(last)[1]
+    return windows.part_rows(split)
 
 
 def origins(windows: Any, split: str, horizon: int, stride: int = 1) -> np.ndarray:
     """The origins of a part: transformed rows of first forecast steps, every `stride`-th.
 
-    Each origin has `window` rows before it and `horizon` steps inside the part.
+    Each origin has `window` rows before it and `horizon` steps inside the part
+    (`split` as :func:`part_rows` takes it, e.g. `"val+test"`).
 
     Raises:
         ValueError: when the part holds no origin for this horizon.
     """
     longest = longest_horizon(windows, split)
+    lo, hi = part_rows(windows, split)
     if longest < horizon:
-        lo, hi = windows.part_rows(split)
         raise ValueError(
             f"horizon={horizon} does not fit in the {split} part: it has {hi - lo} rows, so "
             f"with window={windows.window} the longest horizon it can score is {longest}. "
             f"Use horizon <= {longest}, or give the {split} part a larger fraction (split=).")
-    hi = windows.part_rows(split)[1]
     return np.arange(hi - longest, hi - horizon + 1, stride)
 
 
 def longest_horizon(windows: Any, split: str) -> int:
     """The steps between a part's first origin (`window` rows in) and its end (maybe < 1)."""
-    lo, hi = windows.part_rows(split)
+    lo, hi = part_rows(windows, split)
     return hi - max(lo, windows.window)
 
 

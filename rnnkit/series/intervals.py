@@ -63,7 +63,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -71,10 +70,17 @@ import numpy as np
 import pandas as pd
 
 from rnnkit._checks import check_choice, check_float, check_int, check_optional_int
-from rnnkit.series.backtest import actual_levels, forecast_levels, to_original
+from rnnkit.series.backtest import (
+    actual_levels,
+    forecast_levels,
+    longest_horizon,
+    origins,
+    part_rows,
+    to_original,
+)
 
 __all__ = ["Calibration", "calibrate", "calibration_for", "calibration_origins",
-           "calibration_rows", "rolling_widths", "model_fingerprint", "check_level",
+           "conformal_rank", "rolling_widths", "model_fingerprint", "check_level",
            "interval_frame"]
 
 #: At most this many origins, the latest, are kept (`calibrate(stride=None)`, rolling widths).
@@ -122,8 +128,7 @@ class Calibration:
         The `ceil((n + 1) * level)`-th smallest error of each step (the largest
         when there are too few), then a running maximum over the steps.
         """
-        level = check_level(level)
-        rank = min(math.ceil((self.origins + 1) * level - 1e-9), self.origins)
+        rank = int(conformal_rank(self.origins, check_level(level)))
         return np.maximum.accumulate(self.errors[:, :, rank - 1], axis=0)
 
     def to_dict(self) -> dict[str, Any]:
@@ -143,6 +148,19 @@ class Calibration:
                              "(method 'split-conformal', with its errors).")
         return cls(np.asarray(data["errors"], dtype="float64"), data.get("split", "val+test"),
                    data.get("stride", 1), data.get("model"))
+
+
+def conformal_rank(count: Any, level: float) -> Any:
+    """The split-conformal rank among `count` sorted errors: `ceil((count + 1) * level)`, capped.
+
+    At most `count`; `count` may be an int or an array of them.
+
+    Example:
+    >>> int(conformal_rank(9, 0.8)), conformal_rank(np.array([0, 3, 9]), 0.8).tolist()
+    (8, [0, 3, 8])
+    """
+    count = np.asarray(count)
+    return np.minimum(np.ceil((count + 1) * level - 1e-9).astype(int), count)
 
 
 def check_level(level: Any) -> float:
@@ -175,30 +193,16 @@ def model_fingerprint(model: Any) -> str | None:
 CALIBRATION_SPLITS = ("val+test", "val", "test", "train")
 
 
-def calibration_rows(windows: Any, split: str) -> tuple[int, int]:
-    """The `[start, stop)` transformed rows of a calibration part (`"val+test"`: both)."""
-    check_choice("split", split, CALIBRATION_SPLITS)
-    if split == "val+test":
-        return windows.part_rows("val")[0], windows.part_rows("test")[1]
-    return windows.part_rows(split)
-
-
 def calibration_origins(windows: Any, split: str, horizon: int,
                         stride: int | None = None) -> np.ndarray:
     """The origins a calibration forecasts from: the last `MAX_ORIGINS`, or every `stride`-th.
 
+    Counted back from the last origin of the part(s), so the latest errors are kept.
+
     Raises:
         ValueError: when the rows hold no origin with `horizon` steps after it.
     """
-    lo, hi = calibration_rows(windows, split)
-    longest = hi - max(lo, windows.window)
-    if longest < horizon:
-        raise ValueError(
-            f"horizon={horizon} does not fit in the {split} part: it has {hi - lo} rows, so "
-            f"with window={windows.window} the longest horizon it can calibrate is {longest}. "
-            f"Use horizon <= {longest}, or give the val and test parts larger fractions "
-            "(split=).")
-    every = np.arange(hi - longest, hi - horizon + 1)
+    every = origins(windows, check_choice("split", split, CALIBRATION_SPLITS), horizon)
     return every[-MAX_ORIGINS:] if stride is None else every[::-1][::stride][::-1]
 
 
@@ -255,8 +259,7 @@ def calibration_for(windows: Any, model: Any, horizon: int) -> Calibration:
     kept = windows.calibration
     if kept is not None and kept.horizon >= horizon and kept.model == model_fingerprint(model):
         return kept
-    lo, hi = calibration_rows(windows, "val+test")
-    longest = hi - max(lo, windows.window)
+    longest, (lo, hi) = longest_horizon(windows, "val+test"), part_rows(windows, "val+test")
     if horizon > longest:
         raise ValueError(
             f"interval= for {horizon} step(s) is calibrated on a backtest of the val and test "
@@ -313,7 +316,7 @@ def rolling_widths(windows: Any, model: Any, starts: np.ndarray, horizon: int,
         seen = np.clip(starts - step - first, 0, pool.size)  # errors observed before each
         n = np.minimum(seen, size)
         recent = np.sort(padded[seen[:, None] + np.arange(size), step], axis=1)  # inf last
-        rank = np.minimum(np.ceil((n + 1) * level - 1e-9).astype(int), n)
+        rank = conformal_rank(n, level)
         chosen = np.take_along_axis(recent, np.maximum(rank - 1, 0)[:, None, None], axis=1)
         widths[:, step] = np.where(n[:, None] > 0, chosen[:, 0], np.nan)
     return np.maximum.accumulate(widths, axis=1)

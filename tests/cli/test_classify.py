@@ -126,14 +126,18 @@ def _interrupt_after(epochs: int):
     return wrapped
 
 
+def _resumable_command(tmp_path, epochs: int) -> list[str]:
+    """`rnnkit classify` on a tiny .npz, writing to tmp_path/out (patience: no early stop)."""
+    data = tiny_npz(tmp_path / "tiny.npz", n_train=32, n_val=16)
+    return ["classify", str(data), "--units", "4", "--epochs", str(epochs), "--batch-size",
+            "16", "--patience", "10", "--out", str(tmp_path / "out")]
+
+
 def test_an_interrupted_training_needs_resume_then_continues(tmp_path, capsys, monkeypatch):
     from rnnkit import training
     from rnnkit.bundle import load_bundle
 
-    data = tiny_npz(tmp_path / "tiny.npz", n_train=32, n_val=16)
-    out = tmp_path / "out"
-    command = ["classify", str(data), "--units", "4", "--epochs", "3", "--batch-size", "16",
-               "--patience", "10", "--out", str(out)]
+    out, command = tmp_path / "out", _resumable_command(tmp_path, epochs=3)
     with monkeypatch.context() as patch:
         patch.setattr(training, "_make_callbacks", _interrupt_after(2))
         with pytest.raises(Interrupted):
@@ -195,10 +199,7 @@ def test_ctrl_c_during_training_says_how_to_resume_in_one_line_and_exits_130(
     from rnnkit import training
     from rnnkit.bundle import load_bundle
 
-    data = tiny_npz(tmp_path / "tiny.npz", n_train=32, n_val=16)
-    out = tmp_path / "out"
-    command = ["classify", str(data), "--units", "4", "--epochs", "2", "--batch-size", "16",
-               "--patience", "10", "--out", str(out)]
+    out, command = tmp_path / "out", _resumable_command(tmp_path, epochs=2)
     with monkeypatch.context() as patch:
         patch.setattr(training, "_make_callbacks", _interrupt_with_ctrl_c_after(1))
         assert main(command) == 130

@@ -97,3 +97,31 @@ BAD_INPUT = [
 ]
 
 test_bad_input = bad_input_test(BAD_INPUT)
+
+
+@pytest.mark.parametrize("no_recipe", [True, False])
+def test_no_recipe_reaches_every_trial_also_when_build_and_fit_options_are_none(
+        monkeypatch, capsys, no_recipe):
+    import argparse
+
+    from rnnkit import tuning
+    from rnnkit.cli import _search
+
+    seen = {}
+
+    class Result:
+        def summary(self):
+            return "trials"
+
+    def fake_tune(data, **kwargs):
+        seen.update(kwargs)
+        return Result()
+
+    monkeypatch.setattr(tuning, "tune", fake_tune)
+    monkeypatch.setattr(tuning, "default_space", lambda data, **kwargs: {"units": [4]})
+    args = argparse.Namespace(search=2, epochs=1, patience=0, seed=0, no_recipe=no_recipe)
+    _search.search(args, "text", build=None, fit_options=None)  # as classify / generate pass
+    if no_recipe:
+        assert seen["build"] == {"clipnorm": None} and seen["fit_options"] == {"recipe": False}
+    else:
+        assert seen["build"] is None and seen["fit_options"] is None
