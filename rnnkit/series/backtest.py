@@ -76,7 +76,16 @@ def origins(windows: Any, split: str, horizon: int, stride: int = 1) -> np.ndarr
             f"horizon={horizon} does not fit in the {split} part: it has {hi - lo} rows, so "
             f"with window={windows.window} the longest horizon it can score is {longest}. "
             f"Use horizon <= {longest}, or give the {split} part a larger fraction (split=).")
-    return np.arange(hi - longest, hi - horizon + 1, stride)
+    last = hi - horizon
+    if windows.known_columns:  # whole model calls read the known values `lead` rows ahead
+        lead = windows.spec.horizon()
+        last = min(last, len(windows._inputs) - -(-horizon // lead) * lead)
+        if last < hi - longest:
+            raise ValueError(
+                f"horizon={horizon} leaves no origin in the {split} part whose model calls "
+                f"(output_steps={lead} each) have the known features they read; use a horizon "
+                f"that is a multiple of output_steps={lead}.")
+    return np.arange(hi - longest, last + 1, stride)
 
 
 def longest_horizon(windows: Any, split: str) -> int:
@@ -91,6 +100,7 @@ def forecast_levels(windows: Any, model: Any, starts: np.ndarray, horizon: int) 
     A many-to-many model predicts one step per call and reads its predictions
     back as inputs; a horizon model predicts `output_steps` per call. Every
     call covers all origins at once: `ceil(horizon / steps per call)` calls.
+    Known features take their true values (they are known in advance).
 
     Args:
         windows: the `SeriesWindows`.
@@ -102,25 +112,19 @@ def forecast_levels(windows: Any, model: Any, starts: np.ndarray, horizon: int) 
         A float64 array `(origins, horizon, targets)`.
     """
     forecasting.check_model(windows, model)
-    per_call = windows.output_steps or 1
-    if windows.features and horizon > per_call:
-        raise ValueError(
-            f"horizon={horizon} needs {horizon - per_call} future value(s) of the feature "
-            f"column(s) {windows.features} per origin, which a forecast cannot know. Use "
-            f"horizon <= {per_call}, or build the windows without features.")
-    window = windows.window
-    x = windows._input_windows()[starts - window]  # a copy: (origins, window, inputs)
-    made: list[np.ndarray] = []
-    count = 0
-    while count < horizon:
-        out = np.asarray(model.predict(x, batch_size=max(windows.batch_size, 256), verbose=0),
-                         dtype="float32")
-        new = out[:, -1:] if windows.output_steps is None else out
-        made.append(new)
-        count += new.shape[1]
-        if count < horizon:  # the model reads its own predictions back as the next inputs
-            x = np.concatenate([x, new], axis=1)[:, -window:]
-    changes = windows._undo.scaler.inverse_transform(np.concatenate(made, axis=1)[:, :horizon])
+    forecasting.check_recursion(windows, horizon, "horizon")
+    x = windows._input_windows()[starts - windows.window]  # a copy: (origins, window, inputs)
+    known = len(windows.known_columns)
+    if known and np.isnan(x[:, :, x.shape[2] - known:]).any():
+        raise ValueError(f"an origin of {starts.tolist()[-3:]} is too close to the end of the "
+                         "data for the known features its model call reads; use earlier "
+                         "origins (origins() leaves them out).")
+    # the known inputs of the appended rows: the true values (the input rows themselves)
+    inputs, p = windows._inputs, windows._inputs.shape[1] - known
+    made = forecasting.roll_forward(
+        windows, model, x, horizon,
+        lambda lo, hi: inputs[starts[:, None] + np.arange(lo, hi)][:, :, p:])
+    changes = windows._undo.scaler.inverse_transform(made)
     if windows._undo.difference is None:
         return changes
     anchors = windows._levels[starts + windows._offset - 1, : windows.output_dim]

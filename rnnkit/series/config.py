@@ -10,7 +10,8 @@ unchanged; a setting it lacks takes its default.
 
 Keys added since (still version 1: an older rnnkit ignores them, and they are
 written only when set, so a config without them is exactly what an older
-rnnkit wrote): the `season` setting, after the other settings, and the
+rnnkit wrote): the `season`, `known_features` and `calendar` (the names of
+the encodings) settings, after the other settings, and the
 `calibration` of the prediction intervals (see
 :class:`~rnnkit.series.intervals.Calibration`), after `read_series`.
 
@@ -46,6 +47,7 @@ from rnnkit._schema import (
     nullable,
     one_of,
 )
+from rnnkit.series.covariates import calendar_columns
 from rnnkit.series.intervals import Calibration
 from rnnkit.series.io import read_series
 from rnnkit.series.spec import PARTS, WindowSpec
@@ -57,8 +59,8 @@ __all__ = ["CONFIG_VERSION", "CONFIG_SCHEMA", "config_of", "check_config", "conf
 
 #: The version of `SeriesWindows.to_config()`; a newer one is refused.
 CONFIG_VERSION = 1
-#: Settings added after version 1, written only when they are not `None`.
-LATER_SETTINGS = ("season",)
+#: Settings added after version 1, written only when set (not `None`, empty or `False`).
+LATER_SETTINGS = ("season", "known_features", "calendar")
 
 
 def _is_frequency(value: Any) -> bool:
@@ -109,7 +111,7 @@ def config_of(windows: Any, *, include_data: bool = True) -> dict[str, Any]:
     frame = windows.frame
     read = windows._read_settings
     settings = {name: value for name, value in windows.spec.to_dict().items()
-                if name not in LATER_SETTINGS or value is not None}
+                if name not in LATER_SETTINGS or value not in (None, [], False)}
     config: dict[str, Any] = {
         "version": CONFIG_VERSION,
         **settings,
@@ -160,9 +162,12 @@ columns) (scaler must be a fitted scaler's dict (SeriesWindows(...).scaler))
             raise
         raise ValueError(f"{exc} ({part} must be {_PARTS_ARE[part]})") from None
     data, columns = config.get("data"), config["scaler"]["columns"]
-    if data is not None and columns != data["columns"]:
+    names = config.get("calendar") or ()
+    expected = data and data["columns"] + calendar_columns(names if names is not True else ())
+    if data is not None and columns != expected:
+        also = " and calendar columns" if names else ""
         raise ValueError(TEMPLATE.format(where=f"{where}.scaler.columns", value=repr(columns),
-                                         expected=f"the saved data's columns {data['columns']}"))
+                                         expected=f"the saved data's columns{also} {expected}"))
     _check_index(data, where)
     _check_calibration(config, where)
 

@@ -36,6 +36,7 @@ import pandas as pd
 
 from rnnkit._checks import check_int, shape_fits
 from rnnkit.series import calendar
+from rnnkit.series.covariates import future_known
 from rnnkit.series.metrics import (
     error_table,
     naive_forecast,
@@ -43,8 +44,8 @@ from rnnkit.series.metrics import (
     seasonal_naive_forecast,
 )
 
-__all__ = ["check_model", "one_step", "predict", "forecast", "evaluate", "season_of",
-           "mase_scale", "stacked"]
+__all__ = ["check_model", "one_step", "predict", "forecast", "roll_forward",
+           "check_recursion", "evaluate", "season_of", "mase_scale", "stacked"]
 
 
 def check_model(windows: Any, model: Any) -> None:
@@ -76,7 +77,9 @@ def one_step(windows: Any, model: Any, split: str) -> tuple[np.ndarray, np.ndarr
     """One-step-ahead predictions of every row of a part that has `window` rows before it.
 
     Each prediction uses only the `window` actual rows before it (the first
-    output step of a horizon model).
+    output step of a horizon model). With known features, a horizon model of
+    `k` steps also reads the known values of the `k - 1` rows after the
+    predicted one, so the last `k - 1` rows of the data get no prediction.
 
     Returns:
         The frame rows predicted, and the predictions `(rows, targets)` in
@@ -84,6 +87,8 @@ def one_step(windows: Any, model: Any, split: str) -> tuple[np.ndarray, np.ndarr
     """
     check_model(windows, model)
     lo, hi = windows.part_rows(split)
+    if windows.known_columns:  # the window before row r holds the known values up to r - 1 + lead
+        hi = min(hi, len(windows._inputs) - windows.spec.horizon() + 1)
     first = max(lo, windows.window)  # the first (transformed) row with a full window before it
     if hi - first < 1:
         windows._check_parts()
@@ -133,14 +138,16 @@ def predict(windows: Any, model: Any, split: str = "test") -> pd.DataFrame:
                                                 columns=targets)}, axis=1)
 
 
-def forecast(windows: Any, model: Any, steps: int, *,
-             interval: float | None = None) -> pd.Series | pd.DataFrame:
+def forecast(windows: Any, model: Any, steps: int, *, interval: float | None = None,
+             future: pd.DataFrame | None = None) -> pd.Series | pd.DataFrame:
     """Forecast the `steps` values after the end of the data, in original units.
 
-    `SeriesWindows.forecast(model, steps, interval=None)`. A many-to-many
-    model predicts one step at a time and reads its own prediction back as
-    the next input; a horizon model predicts `output_steps` at a time (and
-    feeds them back for longer forecasts).
+    `SeriesWindows.forecast(model, steps, interval=None, future=None)`. A
+    many-to-many model predicts one step at a time and reads its own
+    prediction back as the next input; a horizon model predicts
+    `output_steps` at a time (and feeds them back for longer forecasts).
+    Known features of the forecast steps come from `future`; calendar
+    encodings are generated for the future dates.
 
     With `interval=p` (e.g. 0.8), each step also gets a band meant to hold the
     true value with probability `p`: split-conformal, from the errors of a
@@ -156,6 +163,10 @@ def forecast(windows: Any, model: Any, steps: int, *,
         model: a trained model fitting these windows.
         steps: how many steps to forecast (≥ 1).
         interval: `None`, or the level of a prediction interval in (0, 1).
+        future: with `known_features`: a DataFrame of their values at the
+            future dates (the index of `windows.future_index(steps)`; data
+            without dates: its first rows), for `steps` rounded up to whole
+            model calls (`output_steps`). Extra rows and columns are ignored.
 
     Returns:
         Without `interval`: a `pandas.Series` (one target) or `DataFrame`
@@ -166,8 +177,9 @@ def forecast(windows: Any, model: Any, steps: int, *,
 
     Raises:
         ValueError: if forecasting further than one model call needs future
-            values of `features`, which the data does not have; with
-            `interval`, if the validation part is too short for `steps`.
+            values of past-only `features`; if `future` lacks a known feature,
+            a date or a value; with `interval`, if the validation part is too
+            short for `steps`.
 
     Example:
     >>> from rnnkit.series import SeriesWindows, read_series
@@ -185,7 +197,7 @@ def forecast(windows: Any, model: Any, steps: int, *,
         from rnnkit.series.intervals import check_level
 
         interval = check_level(interval)
-    values = windows.inverse_transform(_forecast_scaled(windows, model, steps),
+    values = windows.inverse_transform(_forecast_scaled(windows, model, steps, future),
                                        anchor=windows.frame.iloc[-1, : windows.output_dim])
     values = values[:, None] if values.ndim == 1 else values
     index, targets = windows.future_index(steps), windows.targets
@@ -198,31 +210,68 @@ def forecast(windows: Any, model: Any, steps: int, *,
     return pd.DataFrame(values, index=index, columns=targets)
 
 
-def _forecast_scaled(windows: Any, model: Any, steps: int) -> np.ndarray:
+def _forecast_scaled(windows: Any, model: Any, steps: int, future: Any) -> np.ndarray:
     """The scaled, transformed forecast `(steps, targets)` from the last window of the data."""
-    per_call = windows.output_steps or 1
-    if windows.features and steps > per_call:
-        raise ValueError(
-            f"steps={steps} needs {steps - per_call} future value(s) of the feature column(s) "
-            f"{windows.features}, which the data does not have. Forecast at most {per_call} "
-            "step(s), or build the windows without features.")
-    inputs, window = windows._inputs, windows.window
+    check_recursion(windows, steps, "steps")
+    inputs, window, lead = windows._inputs, windows.window, windows.spec.horizon()
     if len(inputs) < window:
         raise ValueError(
             f"forecast needs the last window={window} rows, but the data has "
             f"{len(inputs)}{' after difference=True' if windows.difference else ''}. "
             "Pass a longer series.")
+    known = future_known(windows, future, -(-steps // lead) * lead)  # whole model calls
     history = inputs[-window:].copy()
-    made: list[np.ndarray] = []
-    count = 0
+    if known.shape[1]:  # the last rows read the known values of the first future steps
+        history[-lead:, -known.shape[1]:] = known[:lead]
+    return roll_forward(windows, model, history[None], steps,
+                        lambda lo, hi: known[None, lo + lead: hi + lead])[0]
+
+
+def check_recursion(windows: Any, steps: int, name: str) -> None:
+    """Raise when `steps` need future values of past-only features (more than one call)."""
+    per_call = windows.output_steps or 1
+    if windows.features and steps > per_call:
+        raise ValueError(
+            f"{name}={steps} needs {steps - per_call} future value(s) of the past-only feature "
+            f"column(s) {windows.features}, which a forecast cannot know. Use {name} <= "
+            f"{per_call}; or, when their future values are known, pass them as "
+            "known_features= (and their values as future= to forecast); or build the windows "
+            "without features.")
+
+
+def roll_forward(windows: Any, model: Any, x: np.ndarray, steps: int,
+                 known_after: Any) -> np.ndarray:
+    """Forecast `steps` from each window of `x`, feeding predictions back: `(b, steps, targets)`.
+
+    A many-to-many model predicts one step per call, a horizon model
+    `output_steps`; while steps remain, the predicted rows are appended to the
+    windows as inputs, each with its known inputs.
+
+    Args:
+        windows: the `SeriesWindows`.
+        model: a model fitting them.
+        x: the scaled input windows `(b, window, inputs)` (past-only features
+            only when one call covers `steps`).
+        steps: the steps to forecast.
+        known_after: `(lo, hi) -> (b, hi - lo, known)`: the known inputs of the
+            input rows of predicted steps `lo .. hi - 1` (those of `lo + lead`
+            .. `hi - 1 + lead`).
+
+    Returns:
+        The scaled predictions, float32.
+    """
+    window, made, count = windows.window, [], 0
     while count < steps:
-        out = np.asarray(model.predict_on_batch(history[None]), dtype="float32")[0]
-        new = out[-1:] if windows.output_steps is None else out
+        out = np.asarray(model.predict_on_batch(x) if len(x) == 1 else
+                         model.predict(x, batch_size=max(windows.batch_size, 256), verbose=0),
+                         dtype="float32")
+        new = out[:, -1:] if windows.output_steps is None else out
         made.append(new)
-        count += len(new)
+        count += new.shape[1]
         if count < steps:  # the model reads its own predictions back as the next inputs
-            history = np.concatenate([history, new], axis=0)[-window:]
-    return np.concatenate(made, axis=0)[:steps]
+            rows = np.concatenate([new, known_after(count - new.shape[1], count)], axis=2)
+            x = np.concatenate([x, rows], axis=1)[:, -window:]
+    return np.concatenate(made, axis=1)[:, :steps]
 
 
 def evaluate(windows: Any, model: Any, split: str = "test",

@@ -31,6 +31,7 @@ from rnnkit._checks import (
     check_optional_int,
     check_seed,
 )
+from rnnkit.series.covariates import check_calendar
 from rnnkit.series.transforms import SCALES
 
 __all__ = ["WindowSpec", "PARTS", "settings_as_properties", "file_signature"]
@@ -72,6 +73,11 @@ class WindowSpec:
         seed: seed of the shuffle (`None` or an integer in `[0, 2**31 - 1]`).
         season: the season length in steps (≥ 1) of the seasonal-naive
             baseline, or `None` (found from the dates or the data).
+        known_features: input columns whose future values are known (a tuple
+            of names, maybe empty): read `output_steps or 1` steps ahead of
+            the target (see :mod:`~rnnkit.series.covariates`).
+        calendar: `False`, `True` (encodings picked from the frequency) or
+            the names of calendar encodings, added as known features.
 
     Raises:
         ValueError: naming the setting, the value and what is allowed.
@@ -96,6 +102,9 @@ class WindowSpec:
     shuffle: bool = _setting(check_bool, True)
     seed: int | None = _setting(check_seed, None)
     season: int | None = _setting(check_optional_int, None)
+    known_features: tuple[str, ...] = _setting(lambda name, value: _names(name, value) or (),
+                                               None)
+    calendar: bool | tuple[str, ...] = _setting(check_calendar, False)
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
@@ -136,28 +145,36 @@ class WindowSpec:
                 for name, value in ((n, getattr(self, n)) for n in self.names())}
 
     def with_columns(self, available: list[str]) -> WindowSpec:
-        """The spec with `target` and `features` resolved against the data's columns.
+        """The spec with `target`, `features` and `known_features` resolved against the columns.
 
-        The targets default to every column that is not a feature; a feature
-        that is also a target is an input once, as a target.
+        The targets default to every column that is neither a feature nor a
+        known feature; a feature that is also a target is an input once, as
+        a target.
 
         Raises:
             KeyError: for a target or feature that is not a column.
-            ValueError: when no target column is left.
+            ValueError: when no target column is left, or a known feature is
+                also a target or a past feature.
 
         Example:
         >>> WindowSpec(window=3, features="f").with_columns(["y", "f"]).target
         ('y',)
         """
-        features = list(self.features)
+        features, known = list(self.features), list(self.known_features)
         targets = list(self.target) if self.target is not None else \
-            [c for c in available if c not in features]
-        unknown = [c for c in targets + features if c not in available]
+            [c for c in available if c not in features and c not in known]
+        unknown = [c for c in targets + features + known if c not in available]
         if unknown:
-            raise KeyError(f"column(s) {unknown} (target/features) not found in the data; its "
-                           f"columns are {available}.")
+            kinds = "target/features" + ("/known_features" if known else "")
+            raise KeyError(f"column(s) {unknown} ({kinds}) not found in the data; its columns "
+                           f"are {available}.")
         if not targets:
             raise ValueError("target selects no column; name the column(s) to predict.")
+        both = [c for c in known if c in targets or c in features]
+        if both:
+            raise ValueError(f"column(s) {both} are known features and also targets or past "
+                             "features; name each column once (a known feature is an input "
+                             "whose future values are given to forecast).")
         return dataclasses.replace(self, target=tuple(targets),
                                    features=tuple(c for c in features if c not in targets))
 

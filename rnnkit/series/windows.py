@@ -18,6 +18,7 @@ difference=False, scale='standard', rows: train 42, val 9, test 9, frequency=Non
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from collections.abc import Mapping, Sequence
@@ -27,19 +28,20 @@ import numpy as np
 import pandas as pd
 
 from rnnkit._checks import check_choice, check_names
-from rnnkit.series import backtest, calendar, forecasting, intervals, parts
+from rnnkit.series import backtest, covariates, forecasting, intervals, parts
+from rnnkit.series.calendar import future_index, infer_frequency
 from rnnkit.series.config import config_of, windows_from_config
 from rnnkit.series.frames import as_frame, check_frame
+from rnnkit.series.inputs import prepare_inputs
 from rnnkit.series.io import read_series
-from rnnkit.series.pipeline import window_dataset
 from rnnkit.series.spec import PARTS, WindowSpec, file_signature, settings_as_properties
-from rnnkit.series.transforms import Difference, Log, Scaler, TransformChain
+from rnnkit.series.views import WindowViews
 
 __all__ = ["SeriesWindows"]
 
 
 @settings_as_properties
-class SeriesWindows:
+class SeriesWindows(WindowViews):
     """Windows over a time series for a recurrent forecaster, and their way back.
 
     In this order: optional transforms (`log`, then first `difference`), a
@@ -51,7 +53,10 @@ class SeriesWindows:
     `.forecast`, `.evaluate`, `.inverse_transform`) is in the series' own
     units and time index.
 
-    Inputs are the target columns followed by the `features` columns. With
+    Inputs are the target columns, the `features` columns (past only: seen up
+    to the forecast origin), then the `known_features` and calendar columns,
+    read `output_steps or 1` rows ahead (their values at the predicted steps
+    are inputs: see :mod:`~rnnkit.series.covariates`). With
     `output_steps=None` (many-to-many) a sample is `x = inputs[t-window:t]`,
     `y = targets[t-window+1:t+1]` (the window shifted by one; the predicted
     step is `t`). With `output_steps=k`, `y = targets[t:t+k]`. The settings
@@ -75,6 +80,16 @@ class SeriesWindows:
         seed: seed of the shuffle.
         season: the season length (steps) of the seasonal-naive baseline;
             default found from the dates or the data (see `.season`).
+        known_features: input columns whose future values are known (a law
+            in force from a known date, a plan, a calendar); `forecast` then
+            takes their future values as `future=`. Scaled, never logged or
+            differenced.
+        calendar: `True` adds the cyclic (sin, cos) encodings of the dates that
+            suit the frequency (monthly: month; daily: day of week and year;
+            hourly: hour, day of week; ...), or a list of them (`"month"`,
+            `"quarter"`, `"week"`, `"day_of_year"`, `"day_of_month"`,
+            `"day_of_week"`, `"hour"`, `"minute"`): known features generated
+            for the future automatically. Needs dates.
         scaler: a fitted scaler to use instead of fitting one on the training
             part (the dict of another windows' `.scaler`, for the same
             columns); the parts are then not required to hold whole windows.
@@ -106,15 +121,23 @@ class SeriesWindows:
         shuffle: bool = True,
         seed: int | None = None,
         season: int | None = None,
+        known_features: str | Sequence[str] | None = None,
+        calendar: bool | Sequence[str] = False,
         scaler: Mapping[str, Any] | None = None,
     ):
         arguments = dict(locals())  # the settings, by name: WindowSpec picks its own
         frame = as_frame(data)
-        self._spec = WindowSpec.from_dict(arguments).with_columns(list(frame.columns))
-        frame = frame[self.targets + self.features]
+        spec = WindowSpec.from_dict(arguments).with_columns(list(frame.columns))
+        frame = frame[list(spec.target + spec.features + spec.known_features)]
         check_frame(frame)
         self._frame = frame
-        self.frequency = calendar.infer_frequency(frame.index)
+        self.frequency = infer_frequency(frame.index)
+        names = covariates.calendar_names(spec.calendar, frame.index, self.frequency)
+        self._spec = dataclasses.replace(spec, calendar=names or False)
+        if self.known_columns and self.window < spec.horizon():
+            raise ValueError(f"window={self.window} is shorter than output_steps="
+                             f"{self.output_steps}: the known features of the predicted steps "
+                             "would not fit in the window; use window >= output_steps.")
         self._read_settings: dict[str, Any] | None = None  # set by from_file / from_config
         self._calibration: intervals.Calibration | None = None  # set by calibrate/from_config
         self._datasets: dict[str, Any] = {}
@@ -123,38 +146,21 @@ class SeriesWindows:
     def _transform(self, scaler: Mapping[str, Any] | None) -> None:
         """Log, difference, split, scale (fit on train unless given); keep what undoes them.
 
-        Sets the state that `forecasting`, `config` and the views read: `_levels`
-        (float64, after log, before differencing), `_offset` (the frame row of
-        transformed row 0), `_bounds` (the parts), `_scaler`, `_undo` (the
-        targets' `TransformChain`), `_inputs` and `_targets_scaled` (float32).
+        Sets the state that `forecasting`, `config` and the views read (see
+        :class:`~rnnkit.series.inputs.InputState`): `_levels`, `_offset`,
+        `_bounds`, `_scaler`, `_undo`, `_inputs` and `_targets_scaled`.
         """
-        spec, columns = self._spec, list(self._frame.columns)
-        values = self._frame.to_numpy(dtype="float64")
-        log = Log().fit(values, columns=columns, index=self._frame.index) if spec.log else None
-        self._levels = log.transform(values) if log else values  # before differencing
-        difference = Difference() if spec.difference else None
-        changes = difference.transform(self._levels) if difference else self._levels
-        self._offset = 1 if difference else 0  # the frame row of transformed row 0
-        self._bounds = parts.split_bounds(len(changes), spec.split)
-        if scaler is None:
-            self._check_parts()
-            lo, hi = self._bounds["train"]
-            fitted = Scaler(spec.scale).fit(changes[lo:hi], columns)
-        else:
-            fitted = Scaler.from_dict(scaler)
-            if fitted.columns != columns:
-                raise ValueError(f"the saved scaler is for columns {fitted.columns}, but the "
-                                 f"windows use {columns}.")
-        self._scaler = fitted
-        self._undo = TransformChain(log, difference, fitted.subset(self.targets))
-        self._inputs = np.ascontiguousarray(fitted.transform(changes), dtype="float32")
-        self._targets_scaled = self._inputs if not self.features else \
-            np.ascontiguousarray(self._inputs[:, : len(self.targets)])
+        state = prepare_inputs(self._frame, self._spec, known_columns=self.known_columns,
+                               scaler=scaler, check_parts=self._check_parts)
+        self._levels, self._offset, self._bounds = state.levels, state.offset, state.bounds
+        self._scaler, self._undo = state.scaler, state.undo
+        self._inputs, self._targets_scaled = state.inputs, state.targets_scaled
 
-    def _check_parts(self) -> None:
+    def _check_parts(self, bounds: dict[str, tuple[int, int]] | None = None) -> None:
         """Raise, with the row counts, unless every part holds at least one whole window."""
-        parts.check_parts(self._bounds, window=self.window, output_steps=self.output_steps,
-                          split=self.split, difference=self.difference)
+        parts.check_parts(self._bounds if bounds is None else bounds, window=self.window,
+                          output_steps=self.output_steps, split=self.split,
+                          difference=self.difference)
 
     @classmethod
     def from_file(cls, path: str | os.PathLike, **options: Any) -> SeriesWindows:
@@ -181,7 +187,8 @@ class SeriesWindows:
         # that help() shows is generated from __init__: see _from_file_signature)
         keywords = {name: options.pop(name) for name in _KEYWORDS if name in options}
         targets = check_names("target", keywords.get("target"))
-        extra = check_names("features", keywords.get("features")) or []
+        extra = [name for key in ("features", "known_features")
+                 for name in check_names(key, keywords.get(key)) or []]
         if "columns" not in options and targets is not None:
             options["columns"] = targets + [c for c in extra if c not in targets]
         windows = cls(read_series(path, **options), **keywords)
@@ -277,13 +284,23 @@ class SeriesWindows:
 
     @property
     def frame(self) -> pd.DataFrame:
-        """The data (target then feature columns) in original units, on its own index."""
+        """The data (target, feature, then known-feature columns) in original units."""
         return self._frame
+
+    @property
+    def known_features(self) -> list[str]:
+        """The columns whose future values are known (given to `forecast` as `future=`)."""
+        return list(self._spec.known_features)
+
+    @property
+    def known_columns(self) -> list[str]:
+        """The known inputs, after the targets and features: known features, then calendar."""
+        return self.known_features + covariates.calendar_columns(self._spec.calendar or ())
 
     @property
     def input_shape(self) -> tuple[int, int]:
         """`(window, number of input columns)`, for `build_seq2seq`."""
-        return (self.window, len(self._spec.target) + len(self._spec.features))
+        return (self.window, self._inputs.shape[1])
 
     @property
     def output_dim(self) -> int:
@@ -320,7 +337,7 @@ class SeriesWindows:
 
     def future_index(self, steps: int) -> pd.Index:
         """The index of the `steps` rows after the data (dates at the inferred frequency)."""
-        return calendar.future_index(self._frame.index, self.frequency, steps)
+        return future_index(self._frame.index, self.frequency, steps)
 
     def __len__(self) -> int:
         return len(self._frame)
@@ -331,78 +348,6 @@ class SeriesWindows:
                 f"window={self.window}, output_steps={self.output_steps}, log={self.log}, "
                 f"difference={self.difference}, scale={self.scale!r}, rows: {sizes}, "
                 f"frequency={self.frequency!r})")
-
-    # ------------------------------------------------------------------ windows
-
-    def _input_windows(self) -> np.ndarray:
-        """Every input window, `(starts, window, inputs)`, as a view of the scaled inputs."""
-        from numpy.lib.stride_tricks import sliding_window_view
-
-        return sliding_window_view(self._inputs, self.window, axis=0).transpose(0, 2, 1)
-
-    def _sample_starts(self, split: str) -> tuple[int, int]:
-        """`[lo, hi)` window start rows whose predicted steps all lie inside `split`."""
-        check_choice("split", split, PARTS)
-        try:
-            return parts.window_starts(self._bounds, split, window=self.window,
-                                       output_steps=self.output_steps)
-        except ValueError:
-            self._check_parts()  # names the row counts of every part
-            raise
-
-    def arrays(self, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
-        """The `(x, y)` windows of a part as read-only NumPy views (no copy).
-
-        Args:
-            split: `"train"`, `"val"` or `"test"`.
-
-        Returns:
-            `x` of shape `(n, window, inputs)` and `y` of shape
-            `(n, window, targets)` (many-to-many) or `(n, output_steps, targets)`,
-            scaled (and transformed).
-
-        Example:
-        >>> w = SeriesWindows(list(range(60)), window=4, output_steps=2, scale=None)
-        >>> x, y = w.arrays("val")
-        >>> x[0, :, 0].tolist(), y[0, :, 0].tolist()
-        ([38.0, 39.0, 40.0, 41.0], [42.0, 43.0])
-        """
-        return self._windows_between(*self._sample_starts(split))
-
-    def _windows_between(self, s0: int, s1: int) -> tuple[np.ndarray, np.ndarray]:
-        """The `(x, y)` views of the windows starting at rows `[s0, s1)`."""
-        from numpy.lib.stride_tricks import sliding_window_view
-
-        k = self.window if self.output_steps is None else self.output_steps
-        y = sliding_window_view(self._targets_scaled, k, axis=0).transpose(0, 2, 1)
-        shift = 1 if self.output_steps is None else self.window
-        return self._input_windows()[s0:s1], y[s0 + shift: s1 + shift]
-
-    def dataset(self, split: str = "train") -> Any:
-        """The batched `tf.data.Dataset` of `(x, y)` for a part (see `.train`)."""
-        check_choice("split", split, PARTS)
-        if split not in self._datasets:
-            s0, s1 = self._sample_starts(split)
-            self._datasets[split] = window_dataset(
-                self._inputs, self._targets_scaled, start=s0, stop=s1, window=self.window,
-                output_steps=self.output_steps, batch_size=self.batch_size,
-                shuffle=split == "train" and self.shuffle, seed=self.seed)
-        return self._datasets[split]
-
-    @property
-    def train(self) -> Any:
-        """Training windows, shuffled each epoch (with `shuffle=True`), batched."""
-        return self.dataset("train")
-
-    @property
-    def val(self) -> Any:
-        """Validation windows, in time order, batched."""
-        return self.dataset("val")
-
-    @property
-    def test(self) -> Any:
-        """Test windows, in time order, batched."""
-        return self.dataset("test")
 
     # ------------------------------------------------------------------ back to user units
 

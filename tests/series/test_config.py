@@ -62,9 +62,18 @@ def test_config_keys_come_from_the_spec():
                             "read_series", "data"]
     # a setting added after version 1 is written when set, after the others, and read back
     config = SeriesWindows(counting(), window=4, season=6).to_config()
-    assert list(config) == ["version", *WindowSpec.names(), "scaler", "frequency", "index_name",
+    assert list(config) == ["version", *first, "season", "scaler", "frequency", "index_name",
                             "read_series", "data"]
     assert SeriesWindows.from_config(json.loads(json.dumps(config))).season == 6
+    frame = pd.DataFrame({"y": np.arange(60.0), "law": (np.arange(60) > 40) * 1.0},
+                         index=pd.date_range("2000-01-01", periods=60, freq="MS"))
+    config = SeriesWindows(frame, target="y", window=4, season=6, known_features="law",
+                           calendar=True).to_config()
+    assert list(config) == ["version", *WindowSpec.names(), "scaler", "frequency", "index_name",
+                            "read_series", "data"]
+    assert config["calendar"] == ["month"]  # resolved from the frequency, so saved as names
+    again = SeriesWindows.from_config(json.loads(json.dumps(config)))
+    assert again.known_columns == ["law", "month_sin", "month_cos"]
 
 
 #: A config written by rnnkit before `rnnkit.series` became a package (log, difference, a
