@@ -8,6 +8,8 @@ The public names, each defined in the module that does its job:
   training windows for a recurrent forecaster (transforms, split, scaler,
   `tf.data`), and predictions, forecasts and evaluations back in the series'
   own units; its settings are one :class:`WindowSpec` (:mod:`~rnnkit.series.spec`);
+* :class:`SeriesCollection` (:mod:`~rnnkit.series.collection`) — many series and
+  one global model (`SeriesWindows(..., id_column=...)` or `multi_series=True`);
 * the transforms (:mod:`~rnnkit.series.transforms`: `Log`, `Difference`,
   `Scaler`), the calendar (:mod:`~rnnkit.series.calendar`), the metrics and
   naive baselines (:mod:`~rnnkit.series.metrics`) and the use of a trained
@@ -25,11 +27,12 @@ Example:
 (24, 1)
 """
 
+from rnnkit.series.collection import SeriesCollection
 from rnnkit.series.io import read_series
 from rnnkit.series.metrics import mae, mape, mase, rmse, smape
 from rnnkit.series.spec import WindowSpec
 from rnnkit.series.transforms import Difference, Log, Scaler
 from rnnkit.series.windows import SeriesWindows
 
-__all__ = ["read_series", "SeriesWindows", "WindowSpec", "Log", "Difference", "Scaler", "mae",
-           "rmse", "mape", "smape", "mase"]
+__all__ = ["read_series", "SeriesWindows", "SeriesCollection", "WindowSpec", "Log",
+           "Difference", "Scaler", "mae", "rmse", "mape", "smape", "mase"]

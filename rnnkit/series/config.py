@@ -144,6 +144,10 @@ def check_config(config: Any, *, where: str = "config") -> None:
     ValueError: config.scaler.center=[1.0, 2.0] must be a list of 1 item(s) (as many as \
 columns) (scaler must be a fitted scaler's dict (SeriesWindows(...).scaler))
     """
+    if isinstance(config, dict) and config.get("kind") == "collection":
+        from rnnkit.series.collection_members import check_collection_config
+
+        return check_collection_config(config, where=where)
     if not isinstance(config, dict) or "window" not in config or "scaler" not in config:
         raise ValueError("config must be the dict returned by SeriesWindows.to_config().")
     version = config.get("version", CONFIG_VERSION)

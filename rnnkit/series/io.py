@@ -17,6 +17,10 @@ wrong, naming the file, the column, the spreadsheet row and the fix:
    grid of a regular series (:func:`rnnkit.series.quality.handle_gaps`);
 9. give whole-number columns an integer dtype (:func:`_integer_dtypes`).
 
+With `id_column=` (a long table: many series one under the other), the id
+column is kept as text and steps 7-8 run for each id on its own
+(:mod:`rnnkit.series.long_format`).
+
 What was assumed or changed on the way is said in notes
 (:mod:`rnnkit.series.quality`): the result's `attrs["notes"]`, each also a
 `ReadNote` warning.
@@ -30,6 +34,7 @@ Example:
 from __future__ import annotations
 
 import codecs
+import functools
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -42,6 +47,7 @@ from rnnkit._checks import check_bool, check_choice, check_names, check_path
 from rnnkit.series.dialect import check_dialect
 from rnnkit.series.engines import SUFFIXES, read_table, sheet_overview
 from rnnkit.series.layout import check_rows
+from rnnkit.series.long_format import check_id_column, id_labels, read_long
 from rnnkit.series.parsing import (
     blank,
     check_unique_dates,
@@ -83,6 +89,7 @@ def read_series(
     skiprows: int | None = None,
     header_row: int | None = None,
     tz: str | None = None,
+    id_column: str | None = None,
 ) -> pd.DataFrame:
     """Read a series from an Excel or CSV file into a DataFrame of numeric columns.
 
@@ -143,6 +150,10 @@ def read_series(
             01:00+01:00`) are converted to, e.g. `"Europe/Berlin"`; default
             UTC. Offsets may change within the column (daylight saving).
             Stamps without a zone stay as they are (`tz=` is then an error).
+        id_column: a long table's column naming each row's series (e.g.
+            `"region"`): kept as text (first column), and the dates are checked,
+            sorted (`sort=True`) and gap-filled within each id, the rows grouped
+            by id in the order of their first row.
 
     Returns:
         A `pandas.DataFrame` of the numeric columns (`int64` when every value
@@ -188,7 +199,11 @@ def read_series(
     try:
         table, rows = _drop_blank_rows(raw, where)
         date_name = _pick_date_column(table, date_column, where, fallback_index)
-        chosen = _pick_value_columns(table, columns, date_name, where, notes)
+        if id_column is not None:
+            check_id_column(id_column, list(table.columns), date_name=date_name,
+                            columns=columns, where=where)
+        chosen = _pick_value_columns(table.drop(columns=id_column or []), columns, date_name,
+                                     where, notes)
     except (ValueError, KeyError) as exc:
         if sheet_name is None:
             raise
@@ -197,12 +212,16 @@ def read_series(
     rows = rows - (header is None) + skipped
     frame = _convert_numbers(table, chosen, where, rows)
     note_outliers(frame, where, rows, notes)
-    if date_name is not None:
-        frame = _index_by_dates(frame, table[date_name], where, rows, sort=sort,
-                                dayfirst=dayfirst, tz=tz, notes=notes)
-    frame = _handle_missing(frame, missing, where, dated=date_name is not None)
-    if date_name is not None:
-        frame = handle_gaps(frame, missing, where, notes)
+    fill = functools.partial(_fill, missing=missing, dated=date_name is not None, notes=notes)
+    dates = None if date_name is None else \
+        _dates(table[date_name], where, dayfirst=dayfirst, tz=tz, notes=notes)
+    if id_column is not None:
+        labels = id_labels(table[id_column], name=id_column, where=where, rows=rows)
+        frame = read_long(frame, labels, dates, id_name=id_column, where=where, rows=rows,
+                          sort=sort, fill=fill)
+    else:
+        frame = fill(frame if dates is None else
+                     _index_by_dates(frame, dates, where, rows, sort=sort), where)
     return issue_notes(_integer_dtypes(frame), notes)
 
 
@@ -351,14 +370,10 @@ def _convert_numbers(table: pd.DataFrame, chosen: list[str], where: str,
     return pd.DataFrame(data)
 
 
-def _index_by_dates(frame: pd.DataFrame, cells: pd.Series, where: str, rows: np.ndarray, *,
-                    sort: bool, dayfirst: bool | None, tz: str | None,
-                    notes: list[str]) -> pd.DataFrame:
-    """Index the frame by the parsed dates (zones converted); refuse repeats and disorder."""
-    name = str(cells.name)
-    dates = parse_dates(cells, name=name, where=where, dayfirst=dayfirst)
-    dates = convert_zone(dates, tz, f"date column {name!r} of {where}", str(cells.iloc[0]),
-                         notes)
+def _index_by_dates(frame: pd.DataFrame, dates: pd.DatetimeIndex, where: str,
+                    rows: np.ndarray, *, sort: bool) -> pd.DataFrame:
+    """Index the frame by the parsed dates (see `_dates`); refuse repeats and disorder."""
+    name = str(dates.name)
     frame.index = dates
     check_unique_dates(dates, f"date column {name!r} of {where}", rows)
     if dates.is_monotonic_increasing:
@@ -366,6 +381,22 @@ def _index_by_dates(frame: pd.DataFrame, cells: pd.Series, where: str, rows: np.
     if not sort:
         check_order(dates, f"date column {name!r} of {where}", rows)
     return frame.sort_index(kind="stable")
+
+
+def _dates(cells: pd.Series, where: str, *, dayfirst: bool | None, tz: str | None,
+           notes: list[str]) -> pd.DatetimeIndex:
+    """The date column parsed (one day/month order for the whole column), zones converted."""
+    name = str(cells.name)
+    dates = parse_dates(cells, name=name, where=where, dayfirst=dayfirst)
+    return convert_zone(dates, tz, f"date column {name!r} of {where}", str(cells.iloc[0]),
+                        notes)
+
+
+def _fill(frame: pd.DataFrame, where: str, *, missing: str, dated: bool,
+          notes: list[str]) -> pd.DataFrame:
+    """Missing cells (`missing=`), then with dates the dates missing from their grid."""
+    frame = _handle_missing(frame, missing, where, dated=dated)
+    return handle_gaps(frame, missing, where, notes) if dated else frame
 
 
 def _handle_missing(frame: pd.DataFrame, missing: str, where: str, *,
@@ -395,6 +426,8 @@ def _integer_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
     """Give `int64` to the columns whose values are all whole numbers (below 2**53)."""
     for name in frame.columns:
         values = frame[name].to_numpy()
+        if not pd.api.types.is_numeric_dtype(values.dtype):
+            continue  # the id column of a long table
         if np.all(values == np.round(values)) and np.all(np.abs(values) < 2**53):
             frame[name] = values.astype("int64")
     return frame

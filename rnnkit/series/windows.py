@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import inspect
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -90,6 +91,13 @@ class SeriesWindows(WindowViews):
             `"quarter"`, `"week"`, `"day_of_year"`, `"day_of_month"`,
             `"day_of_week"`, `"hour"`, `"minute"`): known features generated
             for the future automatically. Needs dates.
+        id_column: many series in long format (one row per series and date):
+            the column naming the series. The windows are then a
+            :class:`~rnnkit.series.collection.SeriesCollection`, one global
+            model's windows over every series, each scaled on its own
+            training part.
+        multi_series: with several `target` columns: one series per column,
+            one global model (also a `SeriesCollection`).
         scaler: a fitted scaler to use instead of fitting one on the training
             part (the dict of another windows' `.scaler`, for the same
             columns); the parts are then not required to hold whole windows.
@@ -104,6 +112,15 @@ class SeriesWindows(WindowViews):
     >>> w.input_shape, w.output_dim, w.output_steps
     ((24, 1), 1, None)
     """
+
+    def __new__(cls, data: Any = None, *args: Any, **options: Any) -> Any:
+        """A `SeriesCollection` (one global model's windows) for `id_column=` / `multi_series=`."""
+        if cls is SeriesWindows and (options.get("id_column") is not None
+                                     or options.get("multi_series")):
+            from rnnkit.series.collection import collection_or_none
+
+            return collection_or_none(data, options)
+        return super().__new__(cls)
 
     def __init__(
         self,
@@ -123,6 +140,8 @@ class SeriesWindows(WindowViews):
         season: int | None = None,
         known_features: str | Sequence[str] | None = None,
         calendar: bool | Sequence[str] = False,
+        id_column: str | None = None,
+        multi_series: bool = False,
         scaler: Mapping[str, Any] | None = None,
     ):
         arguments = dict(locals())  # the settings, by name: WindowSpec picks its own
@@ -185,6 +204,11 @@ class SeriesWindows(WindowViews):
         """
         # `options` splits into the constructor's keywords and read_series' (the signature
         # that help() shows is generated from __init__: see _from_file_signature)
+        from rnnkit.series.collection import collection_from_file
+
+        collection = collection_from_file(path, options)  # id_column= / multi_series=
+        if collection is not None:
+            return collection
         keywords = {name: options.pop(name) for name in _KEYWORDS if name in options}
         targets = check_names("target", keywords.get("target"))
         extra = [name for key in ("features", "known_features")
@@ -244,7 +268,10 @@ class SeriesWindows(WindowViews):
         >>> len(w2), w2.scaler == w.scaler
         (30, True)
         """
-        return windows_from_config(cls, config, data)
+        from rnnkit.series.collection import collection_from_config
+
+        collection = collection_from_config(config, data)
+        return collection if collection is not None else windows_from_config(cls, config, data)
 
     def apply(self, data_or_path: Any) -> SeriesWindows:
         """Windows over new data with the same settings and the SAVED scaler (no refit).
@@ -384,6 +411,10 @@ class SeriesWindows(WindowViews):
     calibrate = intervals.calibrate
 
 
+#: The constructor's signature is __init__'s (not the dispatching __new__'s), for help() and
+#: for the keywords below.
+SeriesWindows.__signature__ = inspect.signature(SeriesWindows.__init__).replace(
+    parameters=list(inspect.signature(SeriesWindows.__init__).parameters.values())[1:])
 #: The keywords of the constructor (the settings and `scaler`), which `from_file` passes on;
 #: help() shows them in from_file's signature.
 _KEYWORDS, SeriesWindows.from_file.__func__.__signature__ = file_signature(SeriesWindows)

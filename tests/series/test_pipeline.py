@@ -41,6 +41,29 @@ def test_training_order_is_seeded_and_changes_each_epoch():
     np.testing.assert_array_equal(np.sort(epoch1), np.sort(epoch2))
 
 
+@pytest.mark.parametrize("output_steps", [None, 2])
+def test_explicit_start_rows_stream_exactly_those_windows(output_steps):
+    from rnnkit.series.pipeline import window_dataset
+
+    base = np.arange(30, dtype="float32")[:, None]
+    starts = np.array([0, 1, 2, 15, 16, 25])
+    k = output_steps or 3
+    ds = window_dataset(base, base, starts=starts, window=3, output_steps=output_steps,
+                        batch_size=4, shuffle=False, seed=None)
+    x = np.concatenate([a.numpy() for a, _ in ds])[..., 0]
+    y = np.concatenate([b.numpy() for _, b in ds])[..., 0]
+    np.testing.assert_array_equal(x, starts[:, None] + np.arange(3))
+    shift = 1 if output_steps is None else 3
+    np.testing.assert_array_equal(y, starts[:, None] + shift + np.arange(k))
+    shuffled = window_dataset(base, base, starts=starts, window=3, output_steps=output_steps,
+                              batch_size=4, shuffle=True, seed=2)
+    firsts = np.concatenate([a.numpy()[:, 0, 0] for a, _ in shuffled])
+    np.testing.assert_array_equal(np.sort(firsts), starts)
+    with pytest.raises(ValueError, match="either start= and stop=, or starts="):
+        window_dataset(base, base, start=0, stop=3, starts=starts, window=3, output_steps=None,
+                       batch_size=4, shuffle=False, seed=None)
+
+
 def test_only_the_pipeline_needs_tensorflow():
     code = (
         "import sys\n"

@@ -82,7 +82,8 @@ def test_from_dict_ignores_other_keys_and_defaults_missing_settings():
 def test_the_settings_are_the_constructor_keywords_with_the_same_defaults():
     parameters = inspect.signature(SeriesWindows).parameters
     keywords = [n for n, p in parameters.items() if p.kind is p.KEYWORD_ONLY]
-    assert keywords == [*WindowSpec.names(), "scaler"]
+    # id_column / multi_series make a SeriesCollection of many SeriesWindows (not a setting)
+    assert keywords == [*WindowSpec.names(), "id_column", "multi_series", "scaler"]
     for field in dataclasses.fields(WindowSpec):
         default = parameters[field.name].default
         expected = inspect.Parameter.empty if field.default is dataclasses.MISSING \
