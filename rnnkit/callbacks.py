@@ -13,6 +13,9 @@
 * with `backup_dir`, `keras.callbacks.BackupAndRestore` writes the weights,
   the optimizer state and the epoch number at the end of every epoch, so a
   killed training resumes at the epoch after the last finished one;
+* under a multi-worker strategy, only the chief writes the backup and the
+  early-stopping state (`chief=False` on the other workers, which read the
+  chief's: `backup_dir` must be a folder that every worker sees);
 * with `epochs` (the training recipe, on in `rnnkit.training.fit`),
   :class:`CosineSchedule` sets the optimizer's learning rate every epoch,
   from its value down to a tenth along a half cosine over the epochs.
@@ -27,7 +30,9 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +42,8 @@ from rnnkit._backend import keras
 from rnnkit._checks import check_float, check_int, check_path
 from rnnkit._fs import atomic_write, atomic_write_json
 
-__all__ = ["NAN_ADVICE", "CosineSchedule", "NaNGuard", "ResumableEarlyStopping", "callbacks",
-           "check_backup_dir"]
+__all__ = ["NAN_ADVICE", "CosineSchedule", "NaNGuard", "ReadOnlyBackup", "ResumableEarlyStopping",
+           "callbacks", "check_backup_dir"]
 
 _ES_STATE = "early_stopping.json"
 _ES_WEIGHTS = "early_stopping_best_weights.npz"
@@ -126,12 +131,15 @@ class ResumableEarlyStopping(keras.callbacks.EarlyStopping):
     Args:
         state_dir: the folder of the state (the training's backup folder), or
             `None` to keep the state in memory only.
+        write: write the state (`False` on the workers of a multi-worker
+            training that are not the chief: they only read it).
         **kwargs: passed to `keras.callbacks.EarlyStopping`.
     """
 
-    def __init__(self, *, state_dir: str | None = None, **kwargs: Any):
+    def __init__(self, *, state_dir: str | None = None, write: bool = True, **kwargs: Any):
         super().__init__(**kwargs)
         self.state_dir = state_dir
+        self.write = write
 
     def _paths(self) -> tuple[Path, Path]:
         root = Path(self.state_dir)  # type: ignore[arg-type]
@@ -156,7 +164,7 @@ class ResumableEarlyStopping(keras.callbacks.EarlyStopping):
         previous_best_epoch = getattr(self, "best_epoch", None)
         had_weights = self.best_weights is not None
         super().on_epoch_end(epoch, logs)
-        if self.state_dir is None or self.best is None:
+        if self.state_dir is None or self.best is None or not self.write:
             return
         best = float(self.best)
         if not math.isfinite(best):
@@ -220,6 +228,32 @@ class CosineSchedule(keras.callbacks.Callback):
             self.model.optimizer.learning_rate = self.peak
 
 
+class ReadOnlyBackup(keras.callbacks.BackupAndRestore):
+    """`BackupAndRestore` for a worker that is not the chief: it restores the chief's backup.
+
+    Every worker of a multi-worker training holds the same weights after each
+    epoch, so the chief's backup serves them all. This worker still saves its
+    own copy, to a private temporary folder that it removes at once: saving
+    runs collective operations that every worker must join (measured: without
+    it the chief's save waits on a broadcast the others never send).
+    """
+
+    def _save_model(self) -> None:
+        shared = self.backup_dir, self._weights_path, self._training_metadata_path
+        private = tempfile.mkdtemp(prefix="rnnkit-worker-backup-")
+        self.backup_dir = private
+        self._weights_path = os.path.join(private, "latest.weights.h5")
+        self._training_metadata_path = os.path.join(private, "training_metadata.json")
+        try:
+            super()._save_model()
+        finally:
+            self.backup_dir, self._weights_path, self._training_metadata_path = shared
+            shutil.rmtree(private, ignore_errors=True)
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        return None  # the chief removes the shared folder
+
+
 def check_backup_dir(backup_dir: Any) -> str:
     """Return a backup folder path as a str, or raise if it is not a path or is a file.
 
@@ -243,6 +277,7 @@ def callbacks(
     terminate_on_nan: bool = True,
     backup_dir: str | os.PathLike | None = None,
     epochs: int | None = None,
+    chief: bool = True,
 ) -> list[keras.callbacks.Callback]:
     """Return the safe-training callbacks to pass to `model.fit(callbacks=...)`.
 
@@ -274,6 +309,9 @@ def callbacks(
         epochs: with the number of epochs of the `fit` call, add the
             :class:`CosineSchedule` of the learning rate over them (the
             training recipe); `None` leaves the learning rate alone.
+        chief: whether this process writes the backup (`False` on the other
+            workers of a multi-worker training: see
+            `rnnkit.distribution.is_chief`).
 
     Returns:
         A list of `keras.callbacks.Callback`.
@@ -305,9 +343,11 @@ def callbacks(
             patience=patience if patience is not None else 2**31 - 1,
             restore_best_weights=restore_best_weights,
             state_dir=state_dir,
+            write=chief,
         ))
     if epochs is not None:  # before the backup: it reads the first rate before a restore
         result.append(CosineSchedule(epochs))
     if state_dir is not None:
-        result.append(keras.callbacks.BackupAndRestore(state_dir, double_checkpoint=True))
+        backup = keras.callbacks.BackupAndRestore if chief else ReadOnlyBackup
+        result.append(backup(state_dir, double_checkpoint=True))
     return result

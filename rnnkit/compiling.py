@@ -25,6 +25,7 @@ from typing import Any
 
 from rnnkit._backend import keras
 from rnnkit._checks import check_positive_float
+from rnnkit.distribution import prepare_model
 from rnnkit.fastest import STEPS_PER_EXECUTION, decisive_cell, fastest_jit_compile, mark_chosen
 from rnnkit.jobs import record_job
 
@@ -64,8 +65,13 @@ def adam(learning_rate: Any, *, clipnorm: Any = CLIPNORM) -> keras.optimizers.Op
 
 
 def compile_model(model: keras.Sequential, *, job: str, loss: Any, metrics: list[Any],
-                  optimizer: keras.optimizers.Optimizer) -> keras.Sequential:
+                  optimizer: keras.optimizers.Optimizer,
+                  strategy: Any = None) -> keras.Sequential:
     """Compile with `optimizer` and the fastest jit setting, and record the model's job.
+
+    Under a `tf.distribute` strategy (the factories build the layers, the
+    optimizer and the model inside its scope) the compile setting is the one
+    that works there (`rnnkit.distribution.prepare_model`).
 
     Args:
         model: the factory's model.
@@ -73,6 +79,7 @@ def compile_model(model: keras.Sequential, *, job: str, loss: Any, metrics: list
         loss: the loss.
         metrics: the metrics.
         optimizer: from :func:`adam`.
+        strategy: the model's strategy, or `None`.
 
     Returns:
         The model, compiled.
@@ -85,4 +92,6 @@ def compile_model(model: keras.Sequential, *, job: str, loss: Any, metrics: list
         jit_compile=fastest_jit_compile(cell, None, units),  # fit adapts it to its batch
         steps_per_execution=STEPS_PER_EXECUTION,
     )
+    if strategy is not None:
+        prepare_model(model, strategy)
     return record_job(mark_chosen(model), job)

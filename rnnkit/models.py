@@ -23,6 +23,7 @@ from rnnkit._backend import keras
 from rnnkit._checks import check_float, check_int, check_optional_int, check_seed
 from rnnkit.cells import derive_seed, recurrent_layer, resolve_cell
 from rnnkit.compiling import CLIPNORM, LearningRate, adam, compile_model
+from rnnkit.distribution import under_strategy
 from rnnkit.jobs import JOBS, job_of, record_job
 
 __all__ = ["JOBS", "build_classifier", "build_seq2seq", "build_generator", "job_of",
@@ -141,6 +142,7 @@ def _classifier_inputs(input_shape: Any, *, vocab_size: int | None, embedding_di
     ]
 
 
+@under_strategy
 def build_classifier(
     input_shape: Sequence[int | None] | int,
     num_classes: int,
@@ -158,6 +160,7 @@ def build_classifier(
     recurrent_dropout: float = 0.0,
     l2: float | None = None,
     seed: int | None = None,
+    strategy: Any = None,
 ) -> keras.Sequential:
     """Build a compiled recurrent classifier: sequence → class probabilities.
 
@@ -200,6 +203,8 @@ def build_classifier(
         l2: L2 penalty on the recurrent kernels, or `None`.
         seed: seed for the weight initialisers and dropout masks (`None` or an
             integer in `[0, 2**31 - 1]`).
+        strategy: build and compile under this `tf.distribute.Strategy` /
+            `keras.distribution.Distribution` (`rnnkit.distribution.strategy_for`).
 
     Returns:
         A compiled `keras.Sequential`, with the job `"classifier"` recorded
@@ -234,9 +239,10 @@ def build_classifier(
     )
     model = keras.Sequential([*inputs, *stack, output], name=f"{cell}_classifier")
     return compile_model(model, job="classifier", loss="sparse_categorical_crossentropy",
-                         metrics=["accuracy"], optimizer=optimizer)
+                         metrics=["accuracy"], optimizer=optimizer, strategy=strategy)
 
 
+@under_strategy
 def build_seq2seq(
     input_shape: Sequence[int | None],
     *,
@@ -252,6 +258,7 @@ def build_seq2seq(
     recurrent_dropout: float = 0.0,
     l2: float | None = None,
     seed: int | None = None,
+    strategy: Any = None,
 ) -> keras.Sequential:
     """Build a compiled recurrent regressor for sequences (forecasting).
 
@@ -284,6 +291,8 @@ def build_seq2seq(
         l2: L2 penalty on the recurrent kernels, or `None`.
         seed: seed for the weight initialisers and dropout masks (`None` or an
             integer in `[0, 2**31 - 1]`).
+        strategy: build and compile under this `tf.distribute.Strategy` /
+            `keras.distribution.Distribution` (`rnnkit.distribution.strategy_for`).
 
     Returns:
         A compiled `keras.Sequential`, with the job `"forecaster"` recorded
@@ -328,9 +337,10 @@ def build_seq2seq(
     model = keras.Sequential([keras.Input(shape=shape, name="window"), *stack, *head],
                              name=f"{cell}_seq2seq")
     return compile_model(model, job="forecaster", loss="mse", metrics=["mae"],
-                         optimizer=optimizer)
+                         optimizer=optimizer, strategy=strategy)
 
 
+@under_strategy
 def build_generator(
     vocab_size: int,
     *,
@@ -344,6 +354,7 @@ def build_generator(
     recurrent_dropout: float = 0.0,
     l2: float | None = None,
     seed: int | None = None,
+    strategy: Any = None,
 ) -> keras.Sequential:
     """Build a compiled character-level language model: ids → next-id logits.
 
@@ -367,6 +378,8 @@ def build_generator(
         l2: L2 penalty on the recurrent kernels, or `None`.
         seed: seed for the weight initialisers and dropout masks (`None` or an
             integer in `[0, 2**31 - 1]`).
+        strategy: build and compile under this `tf.distribute.Strategy` /
+            `keras.distribution.Distribution` (`rnnkit.distribution.strategy_for`).
 
     Returns:
         A compiled `keras.Sequential`, with the job `"generator"` recorded
@@ -394,22 +407,20 @@ def build_generator(
         cell, units=units, layers=layers, dropout=dropout, recurrent_dropout=recurrent_dropout,
         l2=l2, return_sequences=True, seed=seed,
     )
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(None,), dtype="int32", name="char_ids"),
-            keras.layers.Embedding(
-                vocab_size, embedding_dim, name="embedding",
-                embeddings_initializer=keras.initializers.RandomUniform(
-                    -0.05, 0.05, seed=derive_seed(seed, 1000)),
-            ),
-            *stack,
-            keras.layers.Dense(
-                vocab_size, name="logits",
-                kernel_initializer=keras.initializers.GlorotUniform(seed=derive_seed(seed, 2000)),
-            ),
-        ],
-        name=f"{cell}_generator",
-    )
+    layers_ = [
+        keras.Input(shape=(None,), dtype="int32", name="char_ids"),
+        keras.layers.Embedding(
+            vocab_size, embedding_dim, name="embedding",
+            embeddings_initializer=keras.initializers.RandomUniform(
+                -0.05, 0.05, seed=derive_seed(seed, 1000)),
+        ),
+        *stack,
+        keras.layers.Dense(
+            vocab_size, name="logits",
+            kernel_initializer=keras.initializers.GlorotUniform(seed=derive_seed(seed, 2000)),
+        ),
+    ]
+    model = keras.Sequential(layers_, name=f"{cell}_generator")
     return compile_model(model, job="generator",
                          loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                         metrics=["accuracy"], optimizer=optimizer)
+                         metrics=["accuracy"], optimizer=optimizer, strategy=strategy)

@@ -13,6 +13,9 @@ What they add to plain `model.fit`:
   epoch restored at the end (also when training stops for another reason).
 * **A NaN guard** (:class:`NaNGuard`) that stops at the first batch whose
   loss is NaN or infinite and says what to check.
+* **A strategy** (`strategy=`, see `rnnkit.distribution`): training on
+  several devices or machines with `tf.distribute` or `keras.distribution`,
+  the data sharded per worker, the backup written by the chief.
 * **Backup and resume**: with `backup_dir`, the weights, the optimizer state,
   the epoch number and the early-stopping state are written at the end of
   every epoch. A training that is killed resumes at the epoch after the last
@@ -51,6 +54,13 @@ from typing import Any
 from rnnkit._backend import keras
 from rnnkit._checks import check_bool, check_int, check_seed
 from rnnkit.callbacks import NaNGuard, callbacks, check_backup_dir
+from rnnkit.distribution import (
+    check_strategy,
+    distribute_inputs,
+    is_chief,
+    prepare_model,
+    strategy_scope,
+)
 from rnnkit.fastest import use_fastest_jit_compile
 
 __all__ = [
@@ -234,6 +244,7 @@ def fit(
     deterministic: bool = False,
     callbacks: Sequence[keras.callbacks.Callback] = (),  # noqa: F811 (shadows the factory)
     recipe: bool = True,
+    strategy: Any = None,
     **fit_kwargs: Any,
 ) -> keras.callbacks.History:
     """Train a compiled model with rnnkit's safe-training callbacks.
@@ -278,6 +289,11 @@ def fit(
             down to a tenth (:class:`rnnkit.callbacks.CosineSchedule`). With
             the factories' gradient clipping (`clipnorm=1.0`) it is rnnkit's
             default way to train; `False` keeps the learning rate fixed.
+        strategy: a `tf.distribute.Strategy` or `keras.distribution.Distribution`
+            (:func:`rnnkit.distribution.strategy_for`), the one the model was
+            built with; `None`: one device. Training runs under its scope, the
+            data are sharded per worker (`batch_size` is the global batch), and
+            only the chief writes the backup (see `rnnkit.distribution`).
         **fit_kwargs: passed to `model.fit` (`batch_size`, `verbose`,
             `shuffle`, `validation_split`, ...).
 
@@ -297,6 +313,7 @@ def fit(
     ...               backup_dir="out/backup", resume=True, seed=0)  # doctest: +SKIP
     """
     _check_model(model)
+    strategy = check_strategy(strategy)
     epochs = check_int("epochs", epochs)
     recipe = check_bool("recipe", recipe)
     if "initial_epoch" in fit_kwargs and backup_dir is not None:
@@ -311,7 +328,7 @@ def fit(
     safe = _make_callbacks(
         patience=patience, monitor=monitor, restore_best_weights=restore_best_weights,
         terminate_on_nan=terminate_on_nan, backup_dir=backup_dir,
-        epochs=epochs if recipe else None,
+        epochs=epochs if recipe else None, chief=is_chief(strategy),
     )
     if not model.built:
         raise ValueError("model is not built; build it (model.build(input_shape)) before "
@@ -319,10 +336,16 @@ def fit(
     if hasattr(x, "element_spec") and "shuffle" not in fit_kwargs:
         # A tf.data.Dataset shuffles itself; Keras would warn that shuffle=True is ignored.
         fit_kwargs["shuffle"] = False
-    use_fastest_jit_compile(model, _batch_size(x, fit_kwargs))
+    if strategy is None:
+        use_fastest_jit_compile(model, _batch_size(x, fit_kwargs))
+    else:
+        prepare_model(model, strategy)
+        x, y, validation_data = distribute_inputs(strategy, x, y, validation_data, fit_kwargs,
+                                                  seed)
     try:
-        return model.fit(x, y, validation_data=validation_data, epochs=epochs,
-                         callbacks=[*safe, *callbacks], **fit_kwargs)
+        with strategy_scope(strategy):
+            return model.fit(x, y, validation_data=validation_data, epochs=epochs,
+                             callbacks=[*safe, *callbacks], **fit_kwargs)
     except ValueError as exc:
         if resuming and "could not be loaded" in str(exc):
             raise _backup_does_not_fit(backup_dir) from None

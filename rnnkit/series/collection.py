@@ -57,13 +57,14 @@ from rnnkit.series.collection_members import (
 from rnnkit.series.io import read_series
 from rnnkit.series.pipeline import window_dataset
 from rnnkit.series.spec import PARTS, WindowSpec, settings_as_properties
+from rnnkit.series.views import PartDatasets
 
 __all__ = ["SeriesCollection", "collection_or_none", "collection_from_file",
            "collection_from_config"]
 
 
 @settings_as_properties
-class SeriesCollection:
+class SeriesCollection(PartDatasets):
     """Several series windowed alike, for one global model; results come back per series.
 
     Each series (a *member*, a `SeriesWindows`) is transformed, split in time
@@ -340,21 +341,6 @@ val 12, test 11, frequency='QS-JAN')
                 output_steps=self.output_steps, batch_size=self.batch_size,
                 shuffle=split == "train" and self.shuffle, seed=self.seed)
         return self._datasets[split]
-
-    @property
-    def train(self) -> Any:
-        """Training windows of every series, shuffled together each epoch, batched."""
-        return self.dataset("train")
-
-    @property
-    def val(self) -> Any:
-        """Validation windows, series after series, in time order, batched."""
-        return self.dataset("val")
-
-    @property
-    def test(self) -> Any:
-        """Test windows, series after series, in time order, batched."""
-        return self.dataset("test")
 
     # ------------------------------------------------------------------ the use of a model
 

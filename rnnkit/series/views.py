@@ -25,10 +25,36 @@ from rnnkit.series import parts
 from rnnkit.series.pipeline import window_dataset
 from rnnkit.series.spec import PARTS
 
-__all__ = ["WindowViews"]
+__all__ = ["PartDatasets", "WindowViews"]
 
 
-class WindowViews:
+class PartDatasets:
+    """`.train`, `.val` and `.test`: the datasets of the three parts, from `self.dataset(part)`.
+
+    The base of `SeriesWindows` (through :class:`WindowViews`) and of
+    `SeriesCollection`, which each define `dataset`.
+    """
+
+    def dataset(self, split: str = "train") -> Any:  # each subclass streams its own windows
+        raise NotImplementedError
+
+    @property
+    def train(self) -> Any:
+        """Training windows, shuffled each epoch (with `shuffle=True`), batched."""
+        return self.dataset("train")
+
+    @property
+    def val(self) -> Any:
+        """Validation windows, in time order, batched."""
+        return self.dataset("val")
+
+    @property
+    def test(self) -> Any:
+        """Test windows, in time order, batched."""
+        return self.dataset("test")
+
+
+class WindowViews(PartDatasets):
     """The window views and datasets of `SeriesWindows` (a base class: see the module)."""
 
     _inputs: np.ndarray
@@ -69,6 +95,7 @@ class WindowViews:
             scaled (and transformed).
 
         Example:
+        >>> from rnnkit.series import SeriesWindows
         >>> w = SeriesWindows(list(range(60)), window=4, output_steps=2, scale=None)
         >>> x, y = w.arrays("val")
         >>> x[0, :, 0].tolist(), y[0, :, 0].tolist()
@@ -95,19 +122,3 @@ class WindowViews:
                 output_steps=self.output_steps, batch_size=self.batch_size,
                 shuffle=split == "train" and self.shuffle, seed=self.seed)
         return self._datasets[split]
-
-    @property
-    def train(self) -> Any:
-        """Training windows, shuffled each epoch (with `shuffle=True`), batched."""
-        return self.dataset("train")
-
-    @property
-    def val(self) -> Any:
-        """Validation windows, in time order, batched."""
-        return self.dataset("val")
-
-    @property
-    def test(self) -> Any:
-        """Test windows, in time order, batched."""
-        return self.dataset("test")
-

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from pathlib import Path  # noqa: F401 (used by the examples)
 from typing import Any
 
 import numpy as np
@@ -87,6 +88,41 @@ class CharVocab:
         check_text(text)
         points = np.unique(_code_points(text))
         return cls(list(points.astype("<u4").tobytes().decode("utf-32-le")))
+
+    @classmethod
+    def from_files(cls, files: Any, *, encoding: str = "utf-8") -> CharVocab:
+        """Build the vocabulary of text files in one streaming pass, with bounded memory.
+
+        The files are read a chunk at a time (`rnnkit.text.streaming`), as
+        `Path.read_text` reads them; the result equals
+        `CharVocab.from_text(<the files' text concatenated>)`.
+
+        Args:
+            files: a path, a glob pattern (`"corpus/*.txt"`) or a list of them.
+            encoding: the files' encoding.
+
+        Returns:
+            A `CharVocab`.
+
+        Raises:
+            FileNotFoundError: naming a missing file or a pattern without matches.
+            ValueError: if the files hold no text.
+
+        Example:
+        >>> CharVocab.from_files("data/text/*.txt") == CharVocab.from_text(
+        ...     "".join(p.read_text() for p in sorted(Path("data/text").glob("*.txt"))))
+        True
+        """
+        from rnnkit.text.streaming import read_chunks, resolve_files
+
+        paths = resolve_files(files)
+        seen: set[str] = set()
+        for chunk in read_chunks(paths, encoding=encoding):
+            seen.update(chunk)  # a set of at most the distinct characters: bounded
+        if not seen:
+            raise ValueError(f"files={[str(p) for p in paths][:5]!r} hold no text; pass "
+                             "non-empty text files.")
+        return cls(sorted(seen))  # by code point, as from_text
 
     def __len__(self) -> int:
         """Number of characters (the model's `vocab_size`)."""

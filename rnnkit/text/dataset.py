@@ -1,5 +1,9 @@
 """Training pairs for a character model: `text_dataset` cuts a text into `(ids, next ids)`.
 
+`text_dataset(files=..., vocab=...)` streams text files instead (one or more
+paths or a glob pattern; see `rnnkit.text.streaming`): for a corpus larger
+than memory. A `str` as first argument is always the text itself.
+
 The only text module that needs TensorFlow, and only when it is called: the
 pairs travel as a `tf.data.Dataset` (imported inside the function), so
 `import rnnkit.text` works without TensorFlow.
@@ -11,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from rnnkit._checks import check_bool, check_int, check_seed
 from rnnkit.text.chars import CharVocab, check_text
+from rnnkit.text.streaming import Files, text_files_dataset
 
 if TYPE_CHECKING:
     import tensorflow as tf
@@ -41,9 +46,10 @@ def _check_arguments(text: str, vocab: CharVocab, seq_length: int, batch_size: i
 
 
 def text_dataset(
-    text: str,
-    vocab: CharVocab,
+    text: str | None = None,
+    vocab: CharVocab | None = None,
     *,
+    files: Files | None = None,
     seq_length: int = 100,
     batch_size: int = 64,
     shuffle: bool = True,
@@ -61,6 +67,10 @@ def text_dataset(
     Args:
         text: the text (non-empty, at least `seq_length + 1` characters).
         vocab: the `CharVocab` that encodes it (every character must be in it).
+        files: instead of `text`, text files to stream (a path, a glob
+            pattern or a list of them): the pairs of their concatenated text,
+            read a chunk at a time, shuffled within a buffer
+            (:func:`rnnkit.text.streaming.text_files_dataset`).
         seq_length: characters per training sequence (≥ 1).
         batch_size: sequences per batch (≥ 1).
         shuffle: shuffle the sequences (again each epoch).
@@ -86,7 +96,15 @@ def text_dataset(
     ((4, 10), (4, 10))
     >>> bool((inputs[:, 1:] == targets[:, :-1]).numpy().all())
     True
+    >>> streamed = text_dataset(files="data/text/*.txt", vocab=CharVocab.from_files(
+    ...     "data/text/*.txt"), seq_length=50, shuffle=False)
     """
+    if files is not None:
+        if text is not None:
+            raise ValueError("pass either text (the text itself) or files= (text files to "
+                             "stream), not both.")
+        return text_files_dataset(files, vocab, seq_length=seq_length, batch_size=batch_size,
+                                  shuffle=shuffle, seed=seed, drop_remainder=drop_remainder)
     seq_length, batch_size, seed = _check_arguments(text, vocab, seq_length, batch_size,
                                                     shuffle, seed, drop_remainder)
     from rnnkit._backend import tf
