@@ -11,9 +11,9 @@ Two comparisons, side by side in one run, each averaged over `--seeds` seeds:
   the origin (so it can see months with the law in force).
 * **visnights** (20 regions, quarterly, 1998-2016): one global model over every
   region (`SeriesWindows(..., multi_series=True)`) against 20 models of the same size
-  trained one per region (window 8, log and difference for both), scored on backtests of the test part at 4 quarters ahead:
-  mean MASE over the regions, and how many regions each beats the seasonal-naive
-  forecast on.
+  trained one per region (window 8, log and difference for both), scored on backtests
+  of the test part at 4 quarters ahead: mean MASE over the regions, and how many
+  regions each beats the seasonal-naive forecast on.
 
 Run: `.venv/bin/python bench/bench_covariates.py` (both; about 10 minutes on 2 cores),
 `--only seatbelts`, `--only visnights`, `--seeds 1 --epochs 20` (a quick check).
