@@ -363,12 +363,14 @@ def train(args: argparse.Namespace, model: Any, *data: Any, backup: Path,
     >>> x, y = np.zeros((8, 6, 2)), np.zeros(8, dtype="int32")
     >>> history = train(args, model, x, y, backup=backup_folder(args))  # doctest: +SKIP
     """
+    from rnnkit.cli._distribute import strategy
     from rnnkit.training import fit
 
     verbose = getattr(args, "verbose", None)
     try:
         return fit(model, *data, epochs=args.epochs, patience=args.patience, backup_dir=backup,
                    resume=args.resume, seed=args.seed, recipe=not args.no_recipe,
+                   strategy=strategy(args),
                    verbose=progress_verbosity() if verbose is None else verbose, **fit_kwargs)
     except KeyboardInterrupt:  # Ctrl-C: one line and exit status 130 (see rnnkit.cli.main)
         raise KeyboardInterrupt(INTERRUPTED.format(backup=backup)) from None

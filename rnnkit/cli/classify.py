@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from rnnkit.cli import _common as common
-from rnnkit.cli import _search
+from rnnkit.cli import _distribute, _search
 
 #: Rows per prediction batch when scoring (at least the training batch size).
 SCORING_BATCH = 256
@@ -31,6 +31,7 @@ def add_options(parser: argparse.ArgumentParser) -> None:
                        model_help="a classifier bundle saved by an earlier run (its "
                                   "OUT/classifier): evaluate it on the validation data, without "
                                   "training")
+    _distribute.add_strategy_option(parser)
     parser.add_argument("--bidirectional", action="store_true", help="bidirectional layers")
     parser.add_argument("--dropout", type=float, default=0.0, help="dropout after each layer")
 
@@ -104,7 +105,7 @@ def _train(args: argparse.Namespace, train_data: Any, val_data: Any, backup: Pat
         model = build_classifier(
             x_train.shape[1:], max(num_classes, 2), cell=args.cell, units=args.units,
             layers=args.layers, bidirectional=args.bidirectional, dropout=args.dropout,
-            seed=args.seed, **common.recipe_options(args),
+            seed=args.seed, **_distribute.model_options(args),
         )
         history = common.train(args, model, x_train, y_train, validation_data=(x_val, y_val),
                                batch_size=args.batch_size, backup=backup)
@@ -122,6 +123,7 @@ def _train(args: argparse.Namespace, train_data: Any, val_data: Any, backup: Pat
 def run(args: argparse.Namespace) -> int:
     """Run `rnnkit classify` with the parsed arguments; return the exit status."""
     common.check_common_options(args)
+    _distribute.set_distribution(args, args.strategy)
     if args.model is None:  # evaluating a saved bundle writes nothing
         common.check_out(args, "classifier")
     backup = None if args.model is not None else common.backup_folder(args)

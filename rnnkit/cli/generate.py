@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from rnnkit.cli import _common as common
-from rnnkit.cli import _search
+from rnnkit.cli import _distribute, _search
 
 #: At most this many batches are scored after training.
 SCORED_BATCHES = 20
@@ -28,11 +28,13 @@ SCORED_BATCHES = 20
 
 def add_options(parser: argparse.ArgumentParser) -> None:
     """Add the options of `rnnkit generate`."""
-    parser.add_argument("text", nargs="?", type=Path, default=None,
-                        help="UTF-8 text file to train on (default: the Shakespeare sample)")
+    parser.add_argument("text", nargs="*", default=None, metavar="TEXT",
+                        help="UTF-8 text file(s) or glob pattern(s) to train on, read in order "
+                             "as one text (default: the Shakespeare sample)")
     common.add_common_options(parser, units=256, epochs=3, batch_size=64,
                        model_help="a generator bundle saved by an earlier run (its "
                                   "OUT/generator): generate with it, without training")
+    _distribute.add_strategy_option(parser)
     parser.add_argument("--seq-length", type=int, default=100,
                         help="characters per training sequence (default 100)")
     parser.add_argument("--steps-per-epoch", type=int, default=100,
@@ -61,6 +63,7 @@ def _check_options(args: argparse.Namespace) -> None:
 
     common.check_common_options(args, {"--seq-length": 1, "--length": 0,
                                        "--steps-per-epoch": 0})
+    _distribute.set_distribution(args, args.strategy)
     common.check_out(args, "generator" if args.model is None else None)
     common.for_option("--temperature", check_temperatures, "temperature", args.temperature, 1,
                       what="samples")
@@ -105,12 +108,20 @@ def _read_text(path: Path) -> str:
 
 
 def _training_text(args: argparse.Namespace) -> tuple[str, str]:
-    """The text to train on and a label for it (the file name or the sample)."""
-    if args.text is None:
+    """The text to train on and a label for it (the file name(s) or the sample).
+
+    Several files (or the matches of glob patterns, sorted by name) are read
+    in order and joined as one text.
+    """
+    if not args.text:
         from rnnkit.datasets import load_shakespeare
 
         return load_shakespeare(), "the Shakespeare sample"
-    return _read_text(args.text), str(args.text)
+    from rnnkit.text.streaming import resolve_files
+
+    paths = [path for entry in args.text for path in resolve_files(entry, name="TEXT")]
+    label = str(paths[0]) + (f" and {len(paths) - 1} more file(s)" if len(paths) > 1 else "")
+    return "".join(_read_text(path) for path in paths), label
 
 
 def _default_seed_text(text: str) -> str:
@@ -196,7 +207,7 @@ def _train_generator(args: argparse.Namespace, text: str, vocab: Any, backup: Pa
         common.seed_everything(args.seed)
         model = build_generator(len(vocab), cell=args.cell, units=args.units,
                                 layers=args.layers, learning_rate=args.learning_rate,
-                                seed=args.seed, **common.recipe_options(args))
+                                seed=args.seed, **_distribute.model_options(args))
         history = common.train(args, model, data.train, backup=backup, **data.fit_options)
     # The loss of the weights kept (early stopping restores the best epoch's).
     loss = float(model.evaluate(data.scored, steps=data.scored_steps, verbose=0,
