@@ -9,8 +9,6 @@ from __future__ import annotations
 import contextlib
 import io
 
-import pytest
-
 from rnnkit.bundle import load_bundle
 from rnnkit.cli import main
 from tests._bad_input import CLI, bad_input_test, case, using
