@@ -391,13 +391,24 @@ def test_bundle_round_trip_is_bit_exact(tmp_path):
                                    c.forecast(model, 3))
 
 
-def _has_known_features() -> bool:
-    import inspect
+def test_bundle_round_trip_of_a_global_model_with_covariates_is_bit_exact(tmp_path):
+    from rnnkit.bundle import load_bundle, save_bundle
 
-    return "known_features" in inspect.signature(SeriesWindows).parameters
+    wide = ranges(3, n=48).assign(law=(np.arange(48) > 30).astype(float))
+    c = SeriesWindows(wide, multi_series=True, target=["s0", "s1", "s2"], known_features="law",
+                      calendar=True, window=6, output_steps=2, seed=0)
+    model = tiny_model(c)
+    save_bundle(tmp_path / "global", model, windows=c)
+    loaded = load_bundle(tmp_path / "global")
+    assert loaded.windows.input_shape == c.input_shape == (6, 4)  # y, law, month sin / cos
+    future = pd.DataFrame({"law": [1.0] * 4}, index=c.members["s0"].future_index(4))
+    pd.testing.assert_frame_equal(loaded.windows.predict(loaded.model), c.predict(model))
+    pd.testing.assert_series_equal(loaded.windows.forecast(loaded.model, 4, future=future),
+                                   c.forecast(model, 4, future=future))
+    pd.testing.assert_frame_equal(loaded.windows.backtest(loaded.model, 2),
+                                  c.backtest(model, 2))
 
 
-@pytest.mark.skipif(not _has_known_features(), reason="SeriesWindows has no known_features yet")
 def test_known_features_are_shared_in_wide_and_per_series_in_long():
     wide = ranges(2, n=48).assign(law=(np.arange(48) > 30).astype(float))
     c = SeriesCollection(wide, multi_series=True, target=["s0", "s1"], known_features="law",
