@@ -1,7 +1,9 @@
-"""Plots for forecasts and training: `plot_forecast`, `plot_history`.
+"""Plots for forecasts and training: `plot_forecast`, `plot_forecast_grid`, `plot_history`.
 
-Each function draws on the given matplotlib `Axes` (or on a new figure) and
-returns the `Axes`, so plots can be combined and saved by the caller.
+`plot_forecast` and `plot_history` draw on the given matplotlib `Axes` (or on
+a new figure) and return the `Axes`, so plots can be combined and saved by the
+caller; `plot_forecast_grid` draws many series, one small panel each, and
+returns its figure.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pandas as pd
 
 from rnnkit._checks import check_bool, check_optional_int
 
-__all__ = ["plot_forecast", "plot_history"]
+__all__ = ["plot_forecast", "plot_forecast_grid", "plot_history"]
 
 
 def _check_axes(ax: Any) -> None:
@@ -316,6 +318,75 @@ def _from(values: pd.Series, first: Any) -> pd.Series:
         return values[values.index >= first]
     except TypeError:
         return values
+
+
+def plot_forecast_grid(actual: Mapping[str, Any], future: Mapping[str, Any] | None = None,
+                       *, predicted: Mapping[str, Any] | None = None, most: int = 20,
+                       columns: int = 4, title: str | None = None) -> Any:
+    """Draw many series on a grid, a small panel each: actual, predicted, forecast (and band).
+
+    Each panel shows the end of its series (4 forecast lengths, ≥ 24 steps),
+    the predictions over it and the forecast after it, dashed, with its band.
+    Beyond `most` series, the first `most` are drawn and the title says so.
+
+    Args:
+        actual: `{name: Series}` of each series' values.
+        future: `{name: forecast}`: a `Series`, or a `DataFrame` with the columns
+            `forecast`, `lower`, `upper` (e.g. from `w.forecast(..., interval=0.8)`).
+        predicted: `{name: Series}` of predictions on the series' index.
+        most, columns, title: the most panels drawn, panels per row (≥ 1), the title.
+
+    Returns:
+        The matplotlib `Figure` (its `.axes`: one panel per series drawn).
+
+    Raises:
+        ValueError: for an empty `actual`, or `most` or `columns` below 1.
+
+    Example:
+    >>> index = pd.date_range("2020-01-01", periods=30, freq="MS")
+    >>> actual = {"north": pd.Series(np.arange(30.0), index=index),
+    ...           "south": pd.Series(np.arange(30.0)[::-1], index=index)}
+    >>> after = pd.date_range("2022-07-01", periods=3, freq="MS")
+    >>> figure = plot_forecast_grid(actual, {"north": pd.Series([30.0, 31, 32], index=after)})
+    >>> [ax.get_title() for ax in figure.axes]
+    ['north', 'south']
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(actual, Mapping) or not actual:
+        raise ValueError("actual must be a non-empty dict {name: Series} of the series to plot.")
+    names = list(actual)[:check_optional_int("most", most)]
+    width = min(check_optional_int("columns", columns), len(names))
+    rows = -(-len(names) // width)
+    figure, axes = plt.subplots(rows, width, squeeze=False, layout="constrained",
+                                figsize=(3.6 * width, 2.4 * rows))
+    for ax in axes.ravel()[len(names):]:
+        ax.remove()
+    for ax, name in zip(axes.ravel(), names, strict=False):
+        _grid_panel(ax, name, actual[name], (future or {}).get(name), (predicted or {}).get(name))
+    note = f" (the first {len(names)} of {len(actual)} series)" if len(actual) > most else ""
+    figure.suptitle((title or "") + note)
+    return figure
+
+
+def _grid_panel(ax: Any, name: str, actual: Any, future: Any, predicted: Any) -> None:
+    """One panel of the grid: the end of the series, its predictions and its forecast."""
+    series, _ = _actual_series(actual)
+    lines, band = _future_parts(future, name)
+    series = series.iloc[-max([24] + [4 * len(v) for v in lines.values()]):]
+    ax.plot(series.index, series.to_numpy(), color="black", linewidth=0.9, label="actual")
+    for shown in [] if predicted is None else [_from(predicted, series.index[0])]:
+        ax.plot(shown.index, shown.to_numpy(), color="tab:orange", lw=1.6, label="predicted")
+    if band is not None:
+        ax.fill_between(band[0].index, band[0].to_numpy(dtype="float64"), band[1].to_numpy(
+            dtype="float64"), color="tab:green", alpha=0.2, linewidth=0, label=band[2])
+    for values in lines.values():
+        ax.plot(values.index, values.to_numpy(), color="tab:green", linestyle="--",
+                linewidth=1.5, label="forecast")
+    ax.set_title(str(name), fontsize="small")
+    ax.tick_params(labelsize="x-small")
+    ax.grid(True, alpha=0.3)
+    _ = ax.legend(loc="best", fontsize="x-small") if ax is ax.figure.axes[0] else None
 
 
 def plot_history(history: Any, *, ax: Any = None, log_scale: bool | None = None,

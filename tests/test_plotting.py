@@ -13,7 +13,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.collections import PolyCollection  # noqa: E402
 
-from rnnkit.plotting import plot_forecast, plot_history  # noqa: E402
+from rnnkit.plotting import plot_forecast, plot_forecast_grid, plot_history  # noqa: E402
 from tests._bad_input import bad_input_test, case, t  # noqa: E402
 
 
@@ -194,6 +194,24 @@ def test_plot_history_rejects_empty():
 
 # ============================================================================ bad input
 # Rows of the bad-input table for this area (see tests/_bad_input.py for the runner).
+
+def test_plot_forecast_grid_draws_a_panel_per_series_up_to_most(series):
+    actual = {f"s{i}": series + i for i in range(5)}
+    after = pd.date_range("1953-01-01", periods=3, freq="MS")
+    band = pd.DataFrame({"forecast": [1.0, 2, 3], "lower": [0.0, 1, 2], "upper": [2.0, 3, 4]},
+                        index=after)
+    figure = plot_forecast_grid(actual, {"s0": band}, predicted={"s1": series.iloc[-6:]},
+                                most=3, columns=2, title="grid")
+    assert [ax.get_title() for ax in figure.axes] == ["s0", "s1", "s2"]
+    assert "the first 3 of 5 series" in figure._suptitle.get_text()
+    first = figure.axes[0]
+    assert any(isinstance(c, PolyCollection) for c in first.collections)  # the band
+    assert [line.get_label() for line in figure.axes[1].get_lines()] == ["actual", "predicted"]
+    assert len(first.get_lines()[0].get_xdata()) == 24  # the end of the series: 24 steps
+    plt.close(figure)
+    with pytest.raises(ValueError, match="non-empty"):
+        plot_forecast_grid({})
+
 
 BAD_INPUT = [
     # ---------------------------------------------------------------- plots

@@ -22,8 +22,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-__all__ = ["DISTRIBUTIONS", "add_strategy_option", "set_distribution", "strategy",
-           "model_options", "STRATEGY_HELP"]
+__all__ = ["DISTRIBUTIONS", "add_strategy_option", "set_distribution", "split_strategy",
+           "strategy", "model_options", "STRATEGY_HELP"]
 
 #: The values of `--strategy` that spread training (`none`: one device, the default).
 DISTRIBUTIONS = ("none", "mirrored", "multiworker")
@@ -53,6 +53,35 @@ def set_distribution(args: argparse.Namespace, value: str | None) -> None:
         raise ValueError(f"--search cannot be combined with --strategy {args.distribution}: "
                          "search on one machine, then train the chosen settings with "
                          "--strategy.")
+
+
+def split_strategy(args: argparse.Namespace, kinds: tuple[str, ...]) -> str | None:
+    """`rnnkit forecast`'s `--strategy`: one of `kinds` and/or a distribution, comma-separated.
+
+    Keeps the distribution as `args.distribution` (see :func:`set_distribution`)
+    and returns the other part, or `None`.
+
+    Raises:
+        ValueError: for an unknown value, or two of one kind, naming `--strategy`.
+
+    Example:
+    >>> args = argparse.Namespace(strategy="direct,mirrored")
+    >>> split_strategy(args, ("recursive", "direct")), args.distribution
+    ('direct', 'mirrored')
+    """
+    from rnnkit._checks import check_choice
+
+    parts = [p.strip().lower() for p in (args.strategy or "").split(",") if p.strip()]
+    for part in parts:
+        check_choice("--strategy", part, (*kinds, *DISTRIBUTIONS[1:]))
+    own = [p for p in parts if p in kinds]
+    spread = [p for p in parts if p in DISTRIBUTIONS]
+    if len(own) > 1 or len(spread) > 1:
+        raise ValueError(f"--strategy={args.strategy!r} names two of one kind; give at most one "
+                         f"of {', '.join(kinds)} (how to forecast) and one of mirrored, "
+                         "multiworker (how to spread training), e.g. --strategy direct,mirrored.")
+    set_distribution(args, spread[0] if spread else None)
+    return own[0] if own else None
 
 
 def strategy(args: argparse.Namespace) -> Any:

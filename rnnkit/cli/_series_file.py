@@ -26,7 +26,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-__all__ = ["READ_FLAGS", "SAMPLE", "add_file_options", "read_options", "read_target"]
+__all__ = ["READ_FLAGS", "SAMPLE", "add_file_options", "read_options", "read_target",
+           "show_notes"]
 
 #: The shipped sample, its column and its date column.
 SAMPLE, SAMPLE_TARGET, SAMPLE_DATES = "series/airpassengers.xlsx", "passengers", "month"
@@ -42,7 +43,10 @@ def add_file_options(parser: argparse.ArgumentParser) -> None:
     add = parser.add_argument
     add("data", nargs="?", type=Path, default=None,
         help=".xlsx/.xlsm/.csv/.tsv/.txt file (default: airpassengers.xlsx)")
-    add("--target", default=None, help="column to forecast (default: the only numeric column)")
+    add("--target", default=None, metavar="COL[,COL...]|all",
+        help="column to forecast (default: the only numeric column); several columns a,b,c, "
+             "or all (every numeric column that is not a feature), forecast each column as "
+             "one series of one global model; with --id-column, the value column")
     add("--date-column", default="auto",
         help="column of dates, 'auto' (default: the first date-like column, else the row "
              "number) or 'none'")
@@ -104,30 +108,49 @@ def read_options(args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
     return path, read
 
 
-def read_target(args: argparse.Namespace) -> tuple[Any, Path, dict[str, Any]]:
-    """The target column as a one-column DataFrame, the file, and the `read_series` options.
+def read_target(args: argparse.Namespace, covariates: list[str] | None = None
+                ) -> tuple[Any, Path, dict[str, Any]]:
+    """The target column (then the `covariates`) as a DataFrame, the file, the read options.
 
     The target is `--target`, else the sample's column, else the file's
-    only numeric column. Says so when the dates fell back to a row index. The
-    reader's notes are printed once, as `Note: ...` in the command line's
-    words, and not again as warnings when the command reads the file again.
+    only numeric column that is not one of the `covariates` (the columns of
+    `--features` / `--known-features`). Says so when the dates fell back to a
+    row index. The reader's notes are printed once, as `Note: ...` in the
+    command line's words, and not again as warnings when the command reads
+    the file again.
     """
-    import pandas as pd
-
-    from rnnkit.cli._common import flag_words
+    from rnnkit.cli._covariates import columns_named
     from rnnkit.series import read_series
     from rnnkit.series.quality import ReadNote
 
+    warnings.filterwarnings("ignore", category=ReadNote)  # printed by show_notes, once
     path, read = read_options(args)
+    covariates = list(covariates or [])
     target = args.target or (SAMPLE_TARGET if args.data is None else None)
-    warnings.filterwarnings("ignore", category=ReadNote)  # printed below, once
-    frame = read_series(path, **read, columns=target)
+    with columns_named(args):
+        frame = read_series(path, **read, columns=target and [target, *covariates])
+        missing = [c for c in covariates if c not in frame.columns]
+        if missing:
+            raise KeyError(f"columns {missing} not found in {str(path)!r} (as numbers); its "
+                           f"numeric columns are {list(frame.columns)}.")
+    show_notes(frame, path, read)
+    values = [c for c in frame.columns if c not in covariates]
+    if target is None and len(values) != 1:
+        raise ValueError(f"{str(path)!r} has {len(values)} numeric columns {values}"
+                         f"{' besides the features' if covariates else ''}; choose one with "
+                         "--target (or several, --target a,b,c, or --target all).")
+    target = target or values[0]
+    return frame[[target, *[c for c in covariates if c != target]]], path, read
+
+
+def show_notes(frame: Any, path: Path, read: dict[str, Any]) -> None:
+    """Print the reader's notes in the command line's words, and a row index's fallback."""
+    import pandas as pd
+
+    from rnnkit.cli._common import flag_words
+
     for note in frame.attrs.get("notes", []):
         print(f"Note: {flag_words(note, READ_FLAGS)}")
-    if target is None and frame.shape[1] != 1:
-        raise ValueError(f"{str(path)!r} has {frame.shape[1]} numeric columns "
-                         f"{list(frame.columns)}; choose one with --target.")
     if read.get("fallback_index") and not isinstance(frame.index, pd.DatetimeIndex):
         print(f"No column of {str(path)!r} holds dates: the rows are numbered 0, 1, 2, ... "
               "(name the dates' column with --date-column NAME).")
-    return frame, path, read

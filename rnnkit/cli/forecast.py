@@ -12,8 +12,11 @@ flags', scored on that backtest, and the bundle records the chosen ones).
 The one-step errors are printed beside the backtest errors at the `--steps`
 horizon, the forecast carries a prediction interval (`--interval`), and the
 outputs (predictions.csv, forecast.png, history.png, the bundle forecaster/)
-are written atomically. :func:`fit_forecaster` and :func:`score_tables` are the
-pipeline that `bench/bench_forecast_quality.py` measures.
+are written atomically. Input columns (`--features`, `--known-features` with
+`--future`, `--calendar`) are :mod:`rnnkit.cli._covariates`; several series
+(`--id-column`, `--target a,b,c` or `all`: one global model) are
+:mod:`rnnkit.cli._many_series`. :func:`fit_forecaster` and :func:`score_tables`
+are the pipeline that `bench/bench_forecast_quality.py` measures.
 
 Example:
     $ rnnkit forecast --epochs 20 --out out/
@@ -27,7 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from rnnkit.cli import _common as common
-from rnnkit.cli import _search
+from rnnkit.cli import _covariates as covariates
+from rnnkit.cli import _distribute, _search
+from rnnkit.cli import _many_series as many
 from rnnkit.cli._series_file import READ_FLAGS, add_file_options, read_target
 
 #: `--strategy`: recursive (many-to-many, fed back), direct (one call), auto (the better).
@@ -42,13 +47,14 @@ FLAGS = {**READ_FLAGS, "window": "--window", "output_steps": "--output-steps",
          "season": "--season", "steps": "--steps",
          "interval": "--interval", "cell": "--cell", "units": "--units", "layers": "--layers",
          "learning_rate": "--learning-rate", "batch_size": "--batch-size", "log": "--log",
-         "difference": "--difference", "horizon": "--steps"}
+         "difference": "--difference", "horizon": "--steps", **covariates.COVARIATE_FLAGS}
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
     """Add the options of `rnnkit forecast`."""
     add = parser.add_argument
     add_file_options(parser)
+    covariates.add_covariate_options(parser)
     add("--season", type=int, default=None,
         help="season length in steps (default: from the dates' frequency, else detected from "
              "the autocorrelation)")
@@ -57,7 +63,8 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     add("--strategy", default=None,
         help=f"recursive, direct or auto (default {DEFAULT_STRATEGY}): a many-to-many model "
              "fed back, a model that predicts --steps at once, or both, keeping the better "
-             "on the validation part (twice the training time)")
+             "on the validation part (twice the training time); add ,mirrored or "
+             f",multiworker to spread training ({_distribute.STRATEGY_HELP})")
     add("--output-steps", type=int, default=None,
         help="direct strategy with K steps per model call (default: --steps)")
     add("--log", action=argparse.BooleanOptionalAction, default=None,
@@ -83,13 +90,14 @@ def check_options(args: argparse.Namespace) -> str:
     common.check_common_options(args, {"--window": 1, "--steps": 1, "--output-steps": 1,
                                        "--season": 2})
     common.check_learning_rate(args)
-    from rnnkit._checks import check_choice, check_float
+    from rnnkit._checks import check_float
 
     check_float("--interval", args.interval, low=0.0, high=1.0)
-    strategy = args.strategy and check_choice("--strategy", args.strategy, STRATEGIES)
+    strategy = args.strategy = _distribute.split_strategy(args, STRATEGIES)
     if args.output_steps is not None and strategy not in (None, "direct"):
         raise ValueError(f"--output-steps={args.output_steps} makes the direct strategy; it "
                          f"cannot be combined with --strategy {strategy}.")
+    strategy = covariates.check_covariate_options(args, strategy, many.several(args))
     return "direct" if args.output_steps is not None else strategy or DEFAULT_STRATEGY
 
 
@@ -106,6 +114,17 @@ class Fitted:
     settings: Any
     strategy: Any
     search: dict[str, Any] | None = None  # what --search chose (for the bundle)
+    future: Any = None  # the known features' future values (--future)
+
+
+def _source(args: argparse.Namespace) -> many.Source:
+    """Read the data the flags name and choose its settings: one series, or several."""
+    if many.several(args):
+        return many.read_many(args)
+    frame, path, read = read_target(args, covariates.covariate_columns(args))
+    covariates.check_dated(args, frame.index, path)
+    return many.Source(path, read, str(frame.columns[0]), covariates.window_keywords(args),
+                       len(frame), _settings(args, frame))
 
 
 def _settings(args: argparse.Namespace, frame: Any) -> Any:
@@ -116,20 +135,21 @@ def _settings(args: argparse.Namespace, frame: Any) -> Any:
     settings = auto.choose_settings(frame.iloc[:, 0].to_numpy(dtype="float64"),
                                     frequency=frequency, season=args.season, log=args.log,
                                     difference=args.difference, window=args.window)
-    season, log, window = settings.season.value, settings.log.value, settings.window.value
-    difference = settings.difference.value
-    switch = {True: ("on", "--{}", "--no-{}"), False: ("off", "--no-{}", "--{}")}
-    rows = [(f"season {season or 'none'}", settings.season, f"--season {season}", "--season N"),
-            (f"window {window}", settings.window, f"--window {window}", "--window N")]
-    for name, value, choice in (("log", log, settings.log),
-                                ("difference", difference, settings.difference)):
-        shown, given, other = switch[value]
-        rows.insert(-1, (f"{name} {shown}", choice, given.format(name), other.format(name)))
-    print("Settings (chosen on the training part unless given):")
-    for label, choice, given, other in rows:
-        print(f"  {label:<15} " + (f"set by {given}" if choice.given else
-                                  f"{choice.reason} ({other} to change)"))
+    many.show_settings(settings)
     return settings
+
+
+def _future(args: argparse.Namespace, windows: Any, read: dict[str, Any]) -> Any:
+    """The `--future` file's values of the windows' known features (or `None`)."""
+    import pandas as pd
+
+    first = next(iter(windows.members.values())) if hasattr(windows, "members") else windows
+    if args.future is not None and not first.known_features:
+        raise ValueError(f"--future {args.future} gives future values of known features, but "
+                         "the forecaster has none; leave --future out.")
+    return covariates.read_future(args, read, list(first.known_features),
+                                  getattr(windows, "id_column", None),
+                                  isinstance(first.frame.index, pd.DatetimeIndex))
 
 
 def _horizon(args: argparse.Namespace, settings: Any, rows: int) -> int:
@@ -141,18 +161,6 @@ def _horizon(args: argparse.Namespace, settings: Any, rows: int) -> int:
     bounds = split_bounds(rows - int(settings.difference.value), SPLIT)
     sizes = [hi - lo for lo, hi in bounds.values()]
     return max(1, min(args.steps, sizes[1], sizes[2], sizes[0] - settings.window.value))
-
-
-def _windows(args: argparse.Namespace, path: Path, read: dict[str, Any], target: str,
-             settings: Any, output_steps: int | None) -> Any:
-    """The windows of one strategy over the file, with the chosen settings."""
-    from rnnkit.series import SeriesWindows
-
-    return SeriesWindows.from_file(
-        path, target=target, window=settings.window.value, output_steps=output_steps,
-        season=settings.season.value, log=settings.log.value,
-        difference=settings.difference.value, batch_size=args.batch_size, seed=args.seed,
-        **read)
 
 
 def _train(args: argparse.Namespace, windows: Any, backup: Path) -> tuple[Any, ...]:
@@ -175,15 +183,16 @@ def _train(args: argparse.Namespace, windows: Any, backup: Path) -> tuple[Any, .
     model = build_seq2seq(windows.input_shape, output_dim=windows.output_dim,
                           output_steps=windows.output_steps, cell=args.cell, units=args.units,
                           layers=args.layers, learning_rate=args.learning_rate, seed=args.seed,
-                          **common.recipe_options(args))
+                          **_distribute.model_options(args))
     history = common.train(args, model, windows.train, validation_data=windows.val,
                            backup=backup)
     return windows, model, history, None
 
 
 def _validation_mase(windows: Any, model: Any, horizon: int) -> float:
-    """The model's MASE on a backtest of the validation part at `horizon` steps."""
-    return float(windows.backtest(model, horizon, split="val").loc["model", "MASE"])
+    """The model's MASE on a validation backtest at `horizon` steps (the mean over series)."""
+    table = many.mean_over_series(windows.backtest(model, horizon, split="val"))
+    return float(table.loc["model", "MASE"])
 
 
 def fit_forecaster(args: argparse.Namespace, backup: Path, strategy: str) -> Fitted:
@@ -194,35 +203,36 @@ def fit_forecaster(args: argparse.Namespace, backup: Path, strategy: str) -> Fit
     MASE on a backtest of the validation part at `--steps` is kept.
     """
     from rnnkit.series.auto import Choice, choose_strategy
-    from rnnkit.series.backtest import longest_horizon
 
-    frame, path, read = read_target(args)
-    target = str(frame.columns[0])
-    settings = _settings(args, frame)
+    source = _source(args)
+    settings, future = source.settings, None
     names = ["recursive", "direct"] if strategy == "auto" else [strategy]
     fits = {}
     for name in names:
-        steps = None if name == "recursive" else _horizon(args, settings, len(frame))
-        windows = _windows(args, path, read, target, settings, steps)
+        steps = None if name == "recursive" else _horizon(args, settings, source.rows)
+        windows = source.windows(args, steps)
         if name == names[0]:
-            print(f"Training on {path}: {windows}")
+            future = _future(args, windows, source.read)
+            print(f"Training on {source.path}: {windows}")
+        covariates.check_future(args, windows, future)  # before any training
         folder = backup / name if strategy == "auto" else backup
         fits[name] = _train(args, windows, folder)
     if strategy == "auto":
         common.remove_empty_folder(backup)
-        horizon = min(args.steps, longest_horizon(fits["recursive"][0], "val"))
+        horizon = min(args.steps, many.longest(fits["recursive"][0], "val"))
         errors = {name: _validation_mase(w, m, horizon) for name, (w, m, *_) in fits.items()}
         choice = choose_strategy(errors, horizon)
     else:
         given = args.strategy or args.output_steps
         choice = Choice(strategy, "set by --" + ("strategy" if args.strategy else
                                                  "output-steps") if given else
+                        covariates.strategy_reason(args) or
                         "the default [--strategy recursive|direct|auto]")
     steps = fits[choice.value][0].output_steps
     print(f"strategy {choice.value}" + (f" ({steps} steps per model call)" if steps else "")
           + f": {choice.reason}")
     windows, model, history, searched = fits[choice.value]
-    return Fitted(windows, model, history, path, settings, choice, searched)
+    return Fitted(windows, model, history, source.path, settings, choice, searched, future)
 
 
 # ----------------------------------------------------------------------------- the outputs
@@ -235,9 +245,7 @@ def interval_level(args: argparse.Namespace, windows: Any, *, say: bool = True
     (`SeriesWindows.calibrate`), which needs `--steps` rows after its first
     origin; `say` prints why there is no interval.
     """
-    from rnnkit.series.backtest import longest_horizon
-
-    longest, steps = longest_horizon(windows, "val"), args.steps
+    longest, steps = many.longest(windows, "val"), args.steps
     if not args.interval or steps <= longest:
         return args.interval or None
     if say:
@@ -253,10 +261,8 @@ def score_tables(windows: Any, model: Any, steps: int, interval: float | None
 
     The horizon is `steps`, or the test part's length when it is shorter.
     """
-    from rnnkit.series.backtest import longest_horizon
-
     one_step = windows.evaluate(model, "test")
-    horizon = min(steps, longest_horizon(windows, "test"))
+    horizon = min(steps, many.longest(windows, "test"))
     backtest = windows.backtest(model, horizon, split="test", interval=interval or None)
     return one_step, backtest, horizon
 
@@ -297,9 +303,13 @@ def _prediction_rows(windows: Any, parts: list[Any], future: Any) -> Any:
                              "predicted": future["forecast"] if band else future})
     if band:
         forecast = forecast.assign(lower=future["lower"], upper=future["upper"])
-    rows = pd.concat(parts + [forecast])
-    rows.index.name = rows.index.name or windows.frame.index.name or "index"
-    return rows[["part", "actual", "predicted"] + (["lower", "upper"] if band else [])]
+    rows = pd.concat(parts + [forecast])[["part", "actual", "predicted"]
+                                         + (["lower", "upper"] if band else [])]
+    if not hasattr(windows, "members"):
+        return rows.rename_axis(rows.index.name or many.index_name(windows))
+    rows = pd.concat({name: rows.xs(name, level="series") for name in windows.members},
+                     names=["series"])  # series after series, each in time order
+    return rows.rename_axis(["series", many.index_name(windows)])
 
 
 def _write_plots(args: argparse.Namespace, windows: Any, rows: Any, test_start: Any,
@@ -322,12 +332,17 @@ def _write_plots(args: argparse.Namespace, windows: Any, rows: Any, test_start: 
     return ["forecast.png", "history.png"]
 
 
-def _write_forecast(args: argparse.Namespace, windows: Any, model: Any, history: Any) -> None:
-    """Print the error tables and write predictions.csv, forecast.png (and history.png)."""
+def _write_forecast(args: argparse.Namespace, windows: Any, model: Any, history: Any,
+                    future: Any = None) -> None:
+    """Print the error tables and write predictions.csv, forecast.png (and history.png).
+
+    Several series also get forecast.csv and errors.csv, and a grid of plots.
+    """
     import matplotlib
 
     from rnnkit._fs import atomic_write
 
+    covariates.check_future(args, windows, future)  # before anything is printed
     parts, problem = _predictions(windows, model)
     test = [p for p in parts if p["part"].iloc[0] == "test"]
     level = interval_level(args, windows)
@@ -336,17 +351,22 @@ def _write_forecast(args: argparse.Namespace, windows: Any, model: Any, history:
         if horizon < args.steps:
             print(f"(the test part allows a backtest of at most {horizon} steps ahead, not "
                   f"--steps {args.steps})")
-        _print_tables(one_step, backtest, horizon)
+        several = hasattr(windows, "members")
+        (many.print_many_tables(args, one_step, backtest, horizon) if several
+         else _print_tables(one_step, backtest, horizon))
     else:
         print(f"no evaluation table: the data has no complete test window ({problem})")
-    future = windows.forecast(model, args.steps, interval=level)
+    future = windows.forecast(model, args.steps, interval=level,
+                              **({"future": future} if future is not None else {}))
     rows = _prediction_rows(windows, parts, future)
     args.out.mkdir(parents=True, exist_ok=True)
     atomic_write(args.out / "predictions.csv", rows.to_csv)
     matplotlib.use("Agg")
-    plots = _write_plots(args, windows, rows, test[0].index[0] if test else None, future,
-                         history)
-    written = [plots[0], "predictions.csv", *plots[1:]]
+    plots = many.write_many_files(args, windows, rows, future, history) \
+        if hasattr(windows, "members") else \
+        _write_plots(args, windows, rows, test[0].index[0] if test else None, future, history)
+    tables = ["errors.csv"] if test and hasattr(windows, "members") else []
+    written = [plots[0], "predictions.csv", *tables, *plots[1:]]
     note = "" if history is not None else " (no history.png: the model was not trained)"
     print(f"wrote {', '.join(written)} to {args.out}{note}")
 
@@ -362,7 +382,8 @@ def _forecast_with_bundle(args: argparse.Namespace) -> int:
     source = "the data it was trained on" if args.data is None else str(args.data)
     loaded = common.loaded_line("forecaster", args.model, bundle.model)
     print(f"{loaded} Forecasting on {source}: {windows}")
-    _write_forecast(args, windows, bundle.model, None)
+    read = windows.to_config(include_data=False).get("read_series") or {}
+    _write_forecast(args, windows, bundle.model, None, _future(args, windows, read))
     return 0
 
 
@@ -381,7 +402,7 @@ def _train_forecaster(args: argparse.Namespace, strategy: str, backup: Path) -> 
                        overwrite=True, epochs=common.epochs_run(history), best_val_loss=best,
                        data=str(fitted.path),
                        **({"search": fitted.search} if fitted.search else {}))
-    _write_forecast(args, windows, model, history)
+    _write_forecast(args, windows, model, history, fitted.future)
     if val_losses:
         print(f"stopped after {len(val_losses)} epochs (best val_loss {min(val_losses):.4f})")
     common.report_bundle(path)

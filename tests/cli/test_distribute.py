@@ -21,6 +21,10 @@ BAD_INPUT = [
     case("cli-generate-strategy-with-search",
          ["generate", "--strategy", "mirrored", "--search", "2"], CLI,
          "--search cannot be combined with --strategy mirrored"),
+    case("cli-forecast-strategy-two-of-a-kind", ["forecast", "--strategy", "recursive,direct"],
+         CLI, "--strategy='recursive,direct'", "--strategy direct,mirrored"),
+    case("cli-forecast-strategy-unknown", ["forecast", "--strategy", "direct,warp"], CLI,
+         "--strategy='warp'", "'mirrored'", "'recursive'"),
     case("cli-generate-glob-matches-nothing",
          using(lambda c: ["generate", str(c.tmp / "corpus" / "*.txt"), "--out",
                           str(c.tmp / "out")]), CLI, "*.txt"),
@@ -74,3 +78,15 @@ def test_generate_reads_several_files_and_globs_in_order(tmp_path):
     assert {"Q", "Z", "J", "t", "."} <= set(vocab.chars)  # characters of both files
     total = len(TEXT) + len("QUIZ JOKE\n" * 40)
     assert f"({total:,} characters" in printed
+
+
+def test_forecast_strategy_names_how_to_forecast_and_how_to_spread_training():
+    from rnnkit.cli import build_parser
+    from rnnkit.cli.forecast import check_options
+
+    args = build_parser().parse_args(["forecast", "--strategy", "mirrored,direct"])
+    assert check_options(args) == "direct" and args.distribution == "mirrored"
+    args = build_parser().parse_args(["forecast", "--strategy", "mirrored"])
+    assert check_options(args) == "recursive" and args.distribution == "mirrored"
+    args = build_parser().parse_args(["forecast"])
+    assert check_options(args) == "recursive" and args.distribution == "none"

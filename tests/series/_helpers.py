@@ -64,10 +64,13 @@ class StubModel:
         self.calls: list[int] = []
 
     def predict(self, x, batch_size=None, verbose=0):
-        self.calls.append(len(x))
         return self.predict_on_batch(x)
 
     def predict_on_batch(self, x):
+        self.calls.append(len(x))  # one model call (predict or predict_on_batch)
+        return self._outputs(x)
+
+    def _outputs(self, x):
         x = np.asarray(x, dtype="float64")
         out = x.reshape(len(x), -1) @ self.weights + self.shift
         return out.reshape(len(x), *self.output_shape[1:]).astype("float32")
@@ -89,7 +92,7 @@ class PersistenceModel(StubModel):
         self.factor = factor
         self.targets = w.output_dim
 
-    def predict_on_batch(self, x):
+    def _outputs(self, x):
         x = np.asarray(x, dtype="float64")
         last = self.factor * x[:, -1:, : self.targets]
         return np.repeat(last, self.output_shape[1], axis=1).astype("float32")
