@@ -295,7 +295,7 @@ def rolling_widths(windows: Any, model: Any, starts: np.ndarray, horizon: int,
     >>> from rnnkit.series import SeriesWindows
     >>> class Zero:  # forecasts no change: the errors are the steps of the series
     ...     input_shape = output_shape = (None, 4, 1)
-    ...     def predict(self, x, **kwargs):
+    ...     def predict_on_batch(self, x):
     ...         return np.zeros((len(x), x.shape[1], 1), "float32")
     >>> w = SeriesWindows(np.arange(60.0) ** 1.5, window=4, difference=True, scale=None)
     >>> starts = np.array([51, 53])
