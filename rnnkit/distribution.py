@@ -361,6 +361,12 @@ def distribute_inputs(strategy: Any, x: Any, y: Any, validation_data: Any,
     if hasattr(x, "element_spec"):
         x = shard_dataset(x, strategy)
     else:
+        unsupported = [k for k in ("validation_split", "sample_weight") if k in fit_kwargs]
+        if unsupported:
+            raise ValueError(f"{unsupported[0]}= cannot be used with arrays under a strategy "
+                             "(they become a sharded dataset); pass validation_data=(x, y) "
+                             "instead of validation_split, or a dataset of (x, y, weights) "
+                             "instead of sample_weight.")
         batch_size = fit_kwargs.pop("batch_size", None)
         shuffle = fit_kwargs.pop("shuffle", True)
         x, y = as_dataset(x, y, batch_size=batch_size, shuffle=shuffle, seed=seed), None

@@ -313,7 +313,9 @@ def fit(
     ...               backup_dir="out/backup", resume=True, seed=0)  # doctest: +SKIP
     """
     _check_model(model)
-    strategy = check_strategy(strategy)
+    # a model built under a strategy trains under it (XLA fails under tf.distribute on CPU)
+    strategy = check_strategy(strategy if strategy is not None
+                              else getattr(model, "_distribute_strategy", None))
     epochs = check_int("epochs", epochs)
     recipe = check_bool("recipe", recipe)
     if "initial_epoch" in fit_kwargs and backup_dir is not None:

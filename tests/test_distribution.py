@@ -235,7 +235,36 @@ def test_strategy_names_map_onto_the_engines(monkeypatch):
         strategy_for("multiworker")
 
 
+def _mirrored_classifier():
+    """A tiny classifier built under a one-device MirroredStrategy, and its data."""
+    from rnnkit.models import build_classifier
+
+    strategy = strategy_for("mirrored", devices=["/cpu:0"])
+    model = build_classifier((5, 3), 2, units=4, strategy=strategy, seed=0)
+    rng = np.random.default_rng(0)
+    return model, rng.normal(size=(64, 5, 3)).astype("float32"), rng.integers(0, 2, 64)
+
+
+def test_a_model_built_under_a_strategy_trains_under_it_without_strategy_again():
+    from rnnkit.training import fit
+
+    model, x, y = _mirrored_classifier()
+    fit(model, x, y, epochs=1, batch_size=512, patience=None, verbose=0)
+    assert model.jit_compile is False  # the strategy's compile setting, not the fastest's (XLA)
+
+
+def _fit_mirrored(**options):
+    from rnnkit.training import fit
+
+    model, x, y = _mirrored_classifier()
+    return fit(model, x, y, epochs=1, verbose=0, patience=None, **options)
+
+
 BAD_INPUT = [
+    case("distribution-validation-split-with-arrays", t(_fit_mirrored, validation_split=0.25),
+         ValueError, "validation_split=", "validation_data=(x, y)"),
+    case("distribution-sample-weight-with-arrays",
+         t(_fit_mirrored, sample_weight=np.ones(64)), ValueError, "sample_weight="),
     case("distribution-unknown-strategy", t(strategy_for, "ring"), ValueError,
          "strategy='ring'", "mirrored", "multiworker"),
     case("distribution-strategy-not-a-strategy",

@@ -282,5 +282,7 @@ def check_future(args: argparse.Namespace, windows: Any, future: Any) -> None:
             future_known(member, parts[name], count)
     except (ValueError, KeyError) as exc:
         text = str(exc.args[0]) if exc.args else str(exc)
-        text = text.replace("future=", "--future").replace("future ", "the file ", 1)
+        text = text.replace("future=", "--future").replace("future ", "the file ", 1).replace(
+            "(a long DataFrame with the id column, or {id: DataFrame})",
+            f"(rows whose {getattr(windows, 'id_column', None)!r} column names each series)")
         raise type(exc)(f"--future {args.future}: {text}") from None

@@ -3,15 +3,15 @@
 The flag names a strategy of :func:`rnnkit.distribution.strategy_for`; the
 command builds its model under it (:func:`model_options`, with the
 recipe's keywords) and trains under it (`rnnkit.cli._common.train`). The
-strategy is made once per run, on first use (a multi-worker strategy must
-come before any other TensorFlow work, and waits for every worker named in
-`TF_CONFIG`). `rnnkit forecast` shares its `--strategy` flag with the
-forecasting strategy (`recursive`, `direct`, `auto`): both kinds may be
-given, comma-separated (`--strategy direct,mirrored`).
+strategy is made once per run, when the flag is checked, before any data is
+read (a multi-worker strategy must come before any other TensorFlow work, and
+waits for every worker named in `TF_CONFIG`). `rnnkit forecast` shares its
+`--strategy` flag with the forecasting strategy (`recursive`, `direct`,
+`auto`): both kinds may be given, comma-separated (`--strategy direct,mirrored`).
 
 Example:
 >>> import argparse
->>> args = argparse.Namespace(strategy="multiworker")
+>>> args = argparse.Namespace(strategy="Multi-Worker", model="out/classifier")  # no training
 >>> set_distribution(args, args.strategy)
 >>> args.distribution
 'multiworker'
@@ -53,6 +53,8 @@ def set_distribution(args: argparse.Namespace, value: str | None) -> None:
         raise ValueError(f"--search cannot be combined with --strategy {args.distribution}: "
                          "search on one machine, then train the chosen settings with "
                          "--strategy.")
+    if args.distribution != "none" and getattr(args, "model", None) is None:
+        strategy(args)  # now: a multi-worker strategy must come before any other TF work
 
 
 def split_strategy(args: argparse.Namespace, kinds: tuple[str, ...]) -> str | None:
@@ -65,17 +67,18 @@ def split_strategy(args: argparse.Namespace, kinds: tuple[str, ...]) -> str | No
         ValueError: for an unknown value, or two of one kind, naming `--strategy`.
 
     Example:
-    >>> args = argparse.Namespace(strategy="direct,mirrored")
+    >>> args = argparse.Namespace(strategy="direct,mirrored", model="out/forecaster")
     >>> split_strategy(args, ("recursive", "direct")), args.distribution
     ('direct', 'mirrored')
     """
     from rnnkit._checks import check_choice
 
-    parts = [p.strip().lower() for p in (args.strategy or "").split(",") if p.strip()]
+    parts = [p.strip().lower().replace("-", "") for p in (args.strategy or "").split(",")
+             if p.strip()]
     for part in parts:
-        check_choice("--strategy", part, (*kinds, *DISTRIBUTIONS[1:]))
+        check_choice("--strategy", part, (*kinds, *DISTRIBUTIONS))
     own = [p for p in parts if p in kinds]
-    spread = [p for p in parts if p in DISTRIBUTIONS]
+    spread = [p for p in parts if p in DISTRIBUTIONS and p != "none"]
     if len(own) > 1 or len(spread) > 1:
         raise ValueError(f"--strategy={args.strategy!r} names two of one kind; give at most one "
                          f"of {', '.join(kinds)} (how to forecast) and one of mirrored, "

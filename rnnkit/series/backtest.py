@@ -64,7 +64,8 @@ def origins(windows: Any, split: str, horizon: int, stride: int = 1) -> np.ndarr
     """The origins of a part: transformed rows of first forecast steps, every `stride`-th.
 
     Each origin has `window` rows before it and `horizon` steps inside the part
-    (`split` as :func:`part_rows` takes it, e.g. `"val+test"`).
+    (`split` as :func:`part_rows` takes it, e.g. `"val+test"`); with known
+    features, its model calls also read their known values from the data.
 
     Raises:
         ValueError: when the part holds no origin for this horizon.
@@ -80,18 +81,23 @@ def origins(windows: Any, split: str, horizon: int, stride: int = 1) -> np.ndarr
     if windows.known_columns:  # whole model calls read the known values `lead` rows ahead
         lead = windows.spec.horizon()
         last = min(last, len(windows._inputs) - -(-horizon // lead) * lead)
-        if last < hi - longest:
-            raise ValueError(
-                f"horizon={horizon} leaves no origin in the {split} part whose model calls "
-                f"(output_steps={lead} each) have the known features they read; use a horizon "
-                f"that is a multiple of output_steps={lead}.")
-    return np.arange(hi - longest, last + 1, stride)
+    return np.arange(max(lo, windows.window), last + 1, stride)
 
 
 def longest_horizon(windows: Any, split: str) -> int:
-    """The steps between a part's first origin (`window` rows in) and its end (maybe < 1)."""
+    """The longest horizon a part can score from its first origin (`window` rows in; maybe < 1).
+
+    With known features, a model of `output_steps=k` reads the known values of
+    whole calls of `k` steps, so the horizon rounded up to a multiple of `k`
+    must end inside the data.
+    """
     lo, hi = part_rows(windows, split)
-    return hi - max(lo, windows.window)
+    first = max(lo, windows.window)
+    longest = hi - first
+    if windows.known_columns:
+        lead = windows.spec.horizon()
+        longest = min(longest, (len(windows._inputs) - first) // lead * lead)
+    return longest
 
 
 def forecast_levels(windows: Any, model: Any, starts: np.ndarray, horizon: int) -> np.ndarray:

@@ -177,8 +177,8 @@ def future_known(windows: Any, future: Any, count: int) -> np.ndarray:
 
     The calendar is generated for the future dates; the `known_features`
     come from `future`, a DataFrame with those columns indexed by the future
-    dates (for data without dates: its first `count` rows). Extra rows and
-    columns of `future` are ignored.
+    dates (for data without dates: by the future row numbers, else its first
+    `count` rows). Extra rows and columns of `future` are ignored.
 
     Raises:
         ValueError: naming the missing columns, dates or values, and what to pass.
@@ -224,6 +224,8 @@ def _future_rows(future: pd.DataFrame, index: pd.Index, span: str) -> pd.DataFra
                              f"{[str(t) for t in lacking[:3]]}; give the known features for "
                              f"{span}.")
         return future.loc[~future.index.duplicated()].reindex(index)
+    if pd.api.types.is_integer_dtype(future.index.dtype) and index.isin(future.index).all():
+        return future.loc[~future.index.duplicated()].reindex(index)  # by row label
     if len(future) < len(index):
         raise ValueError(f"future has {len(future)} row(s), but {span} need {len(index)}.")
     return future.iloc[: len(index)]

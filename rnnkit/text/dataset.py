@@ -105,6 +105,9 @@ def text_dataset(
                              "stream), not both.")
         return text_files_dataset(files, vocab, seq_length=seq_length, batch_size=batch_size,
                                   shuffle=shuffle, seed=seed, drop_remainder=drop_remainder)
+    if text is None:
+        raise ValueError("text_dataset needs the text (a str) or files= (text files to "
+                         "stream); neither was given.")
     seq_length, batch_size, seed = _check_arguments(text, vocab, seq_length, batch_size,
                                                     shuffle, seed, drop_remainder)
     from rnnkit._backend import tf

@@ -90,3 +90,29 @@ def test_forecast_strategy_names_how_to_forecast_and_how_to_spread_training():
     assert check_options(args) == "recursive" and args.distribution == "mirrored"
     args = build_parser().parse_args(["forecast"])
     assert check_options(args) == "recursive" and args.distribution == "none"
+
+
+def test_generate_makes_a_multiworker_strategy_before_any_tensorflow_work(tmp_path):
+    """One worker named by TF_CONFIG: the strategy must exist before the text's datasets."""
+    import json
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    text = tmp_path / "t.txt"
+    text.write_text(TEXT, encoding="utf-8")
+    config = {"cluster": {"worker": [f"127.0.0.1:{port}"]}, "task": {"type": "worker",
+                                                                      "index": 0}}
+    env = {**os.environ, "TF_CONFIG": json.dumps(config), "TF_CPP_MIN_LOG_LEVEL": "3",
+           "CUDA_VISIBLE_DEVICES": ""}
+    done = subprocess.run(
+        [sys.executable, "-m", "rnnkit.cli", "generate", str(text), *TINY, "--epochs", "1",
+         "--length", "10", "--strategy", "multiworker", "--out", str(tmp_path / "out")],
+        env=env, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "--strategy multiworker: 1 replica(s) in sync" in done.stdout
+    assert (tmp_path / "out" / "generator" / "bundle.json").is_file()

@@ -195,3 +195,29 @@ def test_config_round_trip_keeps_known_features_and_calendar(tmp_path):
     assert bundle.windows.known_columns == ["law", "month_sin", "month_cos"]
     assert bundle.windows.forecast(bundle.model, 3, future=future).equals(
         w.forecast(model, 3, future=future))
+
+
+def test_the_longest_horizon_counts_the_whole_model_calls_that_read_known_values():
+    frame = law_frame(67)
+    w = SeriesWindows(frame, target="y", known_features="law", window=6, output_steps=4,
+                      split=(0.7, 0.15, 0.15))
+    lo, hi = w.part_rows("test")
+    assert hi - max(lo, w.window) == 10  # rows in the test part after its first origin
+    assert backtest.longest_horizon(w, "test") == 8  # 3 calls of 4 would read 2 rows past
+    assert len(backtest.origins(w, "test", 8)) == 3
+    with pytest.raises(ValueError, match="Use horizon <= 8"):
+        backtest.origins(w, "test", 9)
+    plain = SeriesWindows(frame, target="y", window=6, output_steps=4)
+    assert backtest.longest_horizon(plain, "test") == 10
+
+
+def test_future_of_data_without_dates_is_read_by_row_number_when_it_has_them():
+    frame = law_frame().reset_index(drop=True)
+    w = SeriesWindows(frame, target="y", known_features="law", window=4)
+    model = StubModel(w, seed=4)
+    exact = pd.DataFrame({"law": [1.0, 0.0, 1.0]}, index=[60, 61, 62])
+    wider = pd.DataFrame({"law": [0.0, 0.0, 0.0, 1.0, 0.0, 1.0]}, index=range(57, 63))
+    plain = pd.DataFrame({"law": [1.0, 0.0, 1.0]})  # a fresh frame: its rows in order
+    expected = w.forecast(model, 3, future=exact)
+    assert w.forecast(model, 3, future=wider).equals(expected)
+    assert w.forecast(model, 3, future=plain).equals(expected)
