@@ -5,9 +5,11 @@ random sequences of 32 steps x 8 features) for `--epochs` epochs, once in one
 process without a strategy and once as two workers of a
 `MultiWorkerMirroredStrategy` (ring all-reduce over gRPC on the loopback
 interface, `TF_CONFIG` with two free ports). The first epoch (tracing) is
-left out; samples/s counts the global samples of the other epochs. The
-overhead is how much slower two workers are than the ideal of twice one
-process's speed. Each worker is a fresh child process.
+left out; samples/s counts the global samples of the other epochs. A third
+run, one worker alone under the strategy, separates what the strategy's
+compile setting costs (no XLA, one step per call) from what the all-reduce
+with a second worker costs. The overhead is how much slower two
+workers are than the ideal of twice one process's speed. Each worker is a fresh child process.
 
 Run: `.venv/bin/python bench/bench_distribution.py`
 """
@@ -67,13 +69,14 @@ def _ports(count: int) -> list[int]:
     return ports
 
 
-def run(workers: int, argv: list[str]) -> float:
+def run(workers: int, argv: list[str], strategy: bool | None = None) -> float:
+    """Samples/s of `workers` processes; with `strategy`, even one runs as a worker."""
     command = [sys.executable, __file__, "--child", *argv]
     ports = _ports(workers)
     procs = []
     for index in range(workers):
         env = dict(os.environ)
-        if workers > 1:
+        if workers > 1 if strategy is None else strategy:
             env["TF_CONFIG"] = json.dumps({"cluster": {"worker": [f"127.0.0.1:{p}"
                                                                   for p in ports]},
                                            "task": {"type": "worker", "index": index}})
@@ -105,11 +108,15 @@ def main() -> None:
     argv = [f"--samples={args.samples}", f"--batch={args.batch}", f"--units={args.units}",
             f"--epochs={args.epochs}"]
     one = run(1, argv)
+    alone = run(1, argv, strategy=True)
     two = run(2, argv)
     print(f"LSTM({args.units}) classifier, global batch {args.batch}, {os.cpu_count()} cores")
-    print(f"1 process : {one:8.0f} samples/s")
-    print(f"2 workers : {two:8.0f} samples/s  (speed-up {two / one:.2f}x, overhead "
-          f"{1 - two / (2 * one):.0%} against the ideal 2x)")
+    print(f"1 process        : {one:8.0f} samples/s (XLA, 8 steps per call)")
+    print(f"1 worker         : {alone:8.0f} samples/s (the multi-worker strategy alone: the "
+          f"plain graph, one step per call; {alone / one:.2f}x one process)")
+    print(f"2 workers        : {two:8.0f} samples/s  (speed-up {two / one:.2f}x one process, "
+          f"{two / alone:.2f}x one worker; overhead {1 - two / (2 * one):.0%} against the "
+          "ideal 2x)")
 
 
 if __name__ == "__main__":
