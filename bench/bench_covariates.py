@@ -8,7 +8,9 @@ Two comparisons, side by side in one run, each averaged over `--seeds` seeds:
   (1982-08 onward, so almost every scored step lies after the law came in) at one
   season (12 months) ahead. Variants: no covariates, calendar only, law + calendar;
   with `--refit K`, each model is also retrained every K origins on the data before
-  the origin (so it can see months with the law in force).
+  the origin (so it can see months with the law in force: the training part, 1969-01
+  to 1980-02, has none, so without refit the model cannot learn the law's effect from
+  the data, and the refit run is the fair test).
 * **visnights** (20 regions, quarterly, 1998-2016): one global model over every
   region (`SeriesWindows(..., multi_series=True)`) against 20 models of the same size
   trained one per region (window 8, log and difference for both), scored on backtests
