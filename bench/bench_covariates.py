@@ -13,7 +13,8 @@ Two comparisons, side by side in one run, each averaged over `--seeds` seeds:
   the data, and the refit run is the fair test).
 * **visnights** (20 regions, quarterly, 1998-2016): one global model over every
   region (`SeriesWindows(..., multi_series=True)`) against 20 models of the same size
-  trained one per region (window 8, log and difference for both), scored on backtests
+  trained one per region (window 8, log and difference for both), and against the
+  global model with a one-hot series identity as extra inputs, scored on backtests
   of the test part at 4 quarters ahead: mean MASE over the regions, and how many
   regions each beats the seasonal-naive forecast on.
 
@@ -84,7 +85,7 @@ def visnights(seeds: int, epochs: int) -> None:
     options = {"window": 8, "log": True, "difference": True}
     print(f"visnights: {len(regions)} regions, backtest of the test part at 4 quarters ahead "
           f"(mean of {seeds} seed(s))")
-    results: dict[str, list] = {"global": [], "separate": []}
+    results: dict[str, list] = {"global": [], "global + identity": [], "separate": []}
     seasonal: dict[str, float] = {}
     for seed in range(seeds):
         start = time.perf_counter()
@@ -93,6 +94,8 @@ def visnights(seeds: int, epochs: int) -> None:
         table = collection.backtest(model, 4)
         global_seconds = time.perf_counter() - start
         results["global"].append({r: float(table.loc[(r, "model"), "MASE"]) for r in regions})
+        results["global + identity"].append(
+            global_with_identity(collection, seed=seed, epochs=epochs))
         seasonal = {r: float(table.loc[(r, "seasonal naive"), "MASE"]) for r in regions}
         start = time.perf_counter()
         separate = {}
@@ -108,10 +111,63 @@ def visnights(seeds: int, epochs: int) -> None:
         per_region = {r: statistics.mean(run[r] for run in runs) for r in regions}
         means[name] = statistics.mean(per_region.values())
         beats = sum(per_region[r] < seasonal[r] for r in regions)
-        print(f"  {name:<9} mean MASE {means[name]:.3f}; beats seasonal naive on {beats} of "
+        print(f"  {name:<17} mean MASE {means[name]:.3f}; beats seasonal naive on {beats} of "
               f"{len(regions)} regions")
     print(f"  seasonal naive mean MASE {statistics.mean(seasonal.values()):.3f}")
     print(f"  ratio global / separate: {means['global'] / means['separate']:.3f}")
+
+
+class IdentityModel:
+    """A global model whose inputs end with the one-hot identity of the series it forecasts.
+
+    Stands for the series' own model in `SeriesWindows.backtest`: it appends the
+    identity columns to every window it is given.
+    """
+
+    def __init__(self, model, onehot):
+        self.model, self.onehot = model, onehot
+        self.input_shape = (*model.input_shape[:2], model.input_shape[2] - len(onehot))
+        self.output_shape = model.output_shape
+
+    def predict_on_batch(self, x):
+        import numpy as np
+
+        tag = np.broadcast_to(self.onehot, (*x.shape[:2], len(self.onehot)))
+        return self.model.predict_on_batch(np.concatenate([x, tag], axis=2))
+
+    def predict(self, x, batch_size=None, verbose=0):
+        return self.predict_on_batch(x)
+
+
+def identity_arrays(collection, split: str):
+    """The windows of every series of a part, each with its series' one-hot columns."""
+    import numpy as np
+
+    xs, ys, count = [], [], len(collection)
+    for k, member in enumerate(collection.members.values()):
+        x, y = member.arrays(split)
+        tag = np.zeros((*x.shape[:2], count), "float32")
+        tag[..., k] = 1.0
+        xs.append(np.concatenate([x, tag], axis=2))
+        ys.append(y)
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def global_with_identity(collection, *, seed: int, epochs: int) -> dict[str, float]:
+    """Backtest MASE per series of one global GRU that also reads a one-hot series identity."""
+    import numpy as np
+
+    from rnnkit.models import build_seq2seq
+    from rnnkit.training import fit
+
+    x, y = identity_arrays(collection, "train")
+    model = build_seq2seq(x.shape[1:], output_dim=1, cell="gru", units=16, layers=1,
+                          learning_rate=0.01, seed=seed)
+    fit(model, x, y, validation_data=identity_arrays(collection, "val"), epochs=epochs,
+        patience=15, seed=seed, batch_size=collection.batch_size, verbose=0)
+    eye = np.eye(len(collection), dtype="float32")
+    return {name: float(member.backtest(IdentityModel(model, eye[k]), 4).loc["model", "MASE"])
+            for k, (name, member) in enumerate(collection.members.items())}
 
 
 def main() -> None:
