@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -59,20 +58,12 @@ def child(args: argparse.Namespace) -> None:
     print(json.dumps({"samples_per_s": args.samples * (args.epochs - 1) / seconds}))
 
 
-def _ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    for s in sockets:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
-        s.close()
-    return ports
-
-
 def run(workers: int, argv: list[str], strategy: bool | None = None) -> float:
     """Samples/s of `workers` processes; with `strategy`, even one runs as a worker."""
     command = [sys.executable, __file__, "--child", *argv]
-    ports = _ports(workers)
+    from rnnkit.distribution import free_ports
+
+    ports = free_ports(workers)
     procs = []
     for index in range(workers):
         env = dict(os.environ)

@@ -55,7 +55,8 @@ from typing import Any
 
 from rnnkit._backend import keras
 
-__all__ = ["STRATEGIES", "check_strategy", "distribute_inputs", "is_chief", "num_replicas",
+__all__ = ["STRATEGIES", "check_strategy", "distribute_inputs", "free_ports", "is_chief",
+           "num_replicas",
            "prepare_model", "shard_dataset", "strategy_for", "strategy_scope",
            "under_strategy"]
 
@@ -171,6 +172,29 @@ def strategy_for(name: str | None, *, devices: list[str] | None = None) -> Any:
     return _multi_worker_class()(
         communication_options=tf.distribute.experimental.CommunicationOptions(
             implementation=ring))
+
+
+def free_ports(count: int) -> list[int]:
+    """`count` distinct TCP ports free on 127.0.0.1 now, for workers on one machine.
+
+    What a `TF_CONFIG` naming several workers of this machine needs (the
+    ports are only known to be free when picked; start the workers soon).
+
+    Example:
+    >>> ports = free_ports(2)
+    >>> len(set(ports)), all(1024 <= p < 65536 for p in ports)
+    (2, True)
+    """
+    import socket
+
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for probe in sockets:  # all bound at once, so the ports differ
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in sockets]
+    finally:
+        for probe in sockets:
+            probe.close()
 
 
 def check_strategy(strategy: Any) -> Any:

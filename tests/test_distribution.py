@@ -21,7 +21,6 @@ import functools
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -80,22 +79,12 @@ def test_jax_data_parallel_on_two_devices_matches_one_device(tmp_path):
 
 # ----------------------------------------------------------------------------- two workers
 
-def _free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    for s in sockets:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
-        s.close()
-    return ports
-
-
 class Cluster:
     """Two worker processes on 127.0.0.1 (free ports picked now), killed on exit."""
 
     def __init__(self, tmp: Path, epochs: int, sleep: float = 0.0, run: str = "a"):
         self.tmp, self.backup = tmp, tmp / "backup"
-        ports = _free_ports(2)
+        ports = distribution.free_ports(2)
         self.procs: list[subprocess.Popen] = []
         self.files = [open(tmp / f"stderr{index}{run}.txt", "w") for index in range(2)]  # noqa: SIM115
         for index in range(2):

@@ -238,14 +238,9 @@ def read_future(args: argparse.Namespace, read: dict[str, Any], known: list[str]
     return frame
 
 
-def _lead(windows: Any) -> int:
-    """The steps one model call predicts."""
-    return windows.output_steps or 1
-
-
 def check_steps(args: argparse.Namespace, windows: Any) -> None:
     """Refuse `--steps` beyond one model call when the windows have past-only features."""
-    features, per_call = list(windows.features), _lead(windows)
+    features, per_call = list(windows.features), windows.output_steps or 1
     if features and args.steps > per_call:
         raise ValueError(f"--steps {args.steps} needs {args.steps - per_call} future value(s) "
                          f"of the past-only --features {features}, but one model call "
@@ -257,14 +252,14 @@ def check_steps(args: argparse.Namespace, windows: Any) -> None:
 def check_future(args: argparse.Namespace, windows: Any, future: Any) -> None:
     """Refuse a forecast the `--future` values cannot feed, before training, naming the flags."""
     from rnnkit.series.collection_members import future_parts
-    from rnnkit.series.covariates import future_known
+    from rnnkit.series.covariates import future_known, known_steps
 
     check_steps(args, windows)
     several = hasattr(windows, "members")  # a SeriesCollection
     members = windows.members if several else {None: windows}
     first = next(iter(members.values()))
     known = list(first.known_features)
-    count = -(-args.steps // _lead(first)) * _lead(first)  # whole model calls
+    count = known_steps(first, args.steps)
     if known and future is None:
         index = first.future_index(count)
         dates = index.strftime("%Y-%m-%d %H:%M").str.removesuffix(" 00:00") \

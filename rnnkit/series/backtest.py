@@ -34,6 +34,7 @@ import pandas as pd
 
 from rnnkit._checks import check_int, check_optional_int
 from rnnkit.series import forecasting
+from rnnkit.series.covariates import known_steps
 from rnnkit.series.metrics import (
     error_table,
     metric_notes,
@@ -79,8 +80,7 @@ def origins(windows: Any, split: str, horizon: int, stride: int = 1) -> np.ndarr
             f"Use horizon <= {longest}, or give the {split} part a larger fraction (split=).")
     last = hi - horizon
     if windows.known_columns:  # whole model calls read the known values `lead` rows ahead
-        lead = windows.spec.horizon()
-        last = min(last, len(windows._inputs) - -(-horizon // lead) * lead)
+        last = min(last, len(windows._inputs) - known_steps(windows, horizon))
     return np.arange(max(lo, windows.window), last + 1, stride)
 
 

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["CALENDAR_PERIODS", "check_calendar", "calendar_names", "calendar_columns",
-           "calendar_frame", "known_values", "future_known"]
+           "calendar_frame", "known_values", "known_steps", "future_known"]
 
 #: Each calendar encoding: its period and its phase on a `DatetimeIndex` (0 at the start).
 CALENDAR_PERIODS: dict[str, tuple[float, Callable[[pd.DatetimeIndex], Any]]] = {
@@ -170,6 +170,22 @@ def known_values(frame: pd.DataFrame, known: Sequence[str],
     if calendar:
         blocks.append(calendar_frame(frame.index, calendar).to_numpy())
     return np.concatenate(blocks, axis=1)
+
+
+def known_steps(windows: Any, steps: int) -> int:
+    """The steps whose known values a forecast of `steps` reads: whole model calls.
+
+    A model call predicts `output_steps or 1` steps and reads the known
+    values of all of them, so `steps` rounds up to a multiple of that.
+
+    Example:
+    >>> from types import SimpleNamespace
+    >>> known_steps(SimpleNamespace(output_steps=5), 12), known_steps(
+    ...     SimpleNamespace(output_steps=None), 12)
+    (15, 12)
+    """
+    lead = windows.output_steps or 1
+    return -(-steps // lead) * lead
 
 
 def future_known(windows: Any, future: Any, count: int) -> np.ndarray:

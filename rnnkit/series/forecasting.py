@@ -36,7 +36,7 @@ import pandas as pd
 
 from rnnkit._checks import check_int, shape_fits
 from rnnkit.series import calendar
-from rnnkit.series.covariates import future_known
+from rnnkit.series.covariates import future_known, known_steps
 from rnnkit.series.metrics import (
     error_table,
     naive_forecast,
@@ -225,7 +225,7 @@ def _forecast_scaled(windows: Any, model: Any, steps: int, future: Any) -> np.nd
             f"forecast needs the last window={window} rows, but the data has "
             f"{len(inputs)}{' after difference=True' if windows.difference else ''}. "
             "Pass a longer series.")
-    known = future_known(windows, future, -(-steps // lead) * lead)  # whole model calls
+    known = future_known(windows, future, known_steps(windows, steps))
     history = inputs[-window:].copy()
     if known.shape[1]:  # the last rows read the known values of the first future steps
         history[-lead:, -known.shape[1]:] = known[:lead]

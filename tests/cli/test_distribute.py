@@ -96,13 +96,12 @@ def test_generate_makes_a_multiworker_strategy_before_any_tensorflow_work(tmp_pa
     """One worker named by TF_CONFIG: the strategy must exist before the text's datasets."""
     import json
     import os
-    import socket
     import subprocess
     import sys
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    from rnnkit.distribution import free_ports
+
+    port = free_ports(1)[0]
     text = tmp_path / "t.txt"
     text.write_text(TEXT, encoding="utf-8")
     config = {"cluster": {"worker": [f"127.0.0.1:{port}"]}, "task": {"type": "worker",
