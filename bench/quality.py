@@ -20,11 +20,19 @@ issue's goal is met. The workloads and goals (issue 12):
   validation accuracy in ≤ 3 minutes (`--mnist-epochs`, default 40: the epoch
   budget the cosine spans).
 * `food` — 5,000 food reviews, 4,000 to train (the last 10 % of them for early
-  stopping) and 1,000 held out; a word GRU; goal ≥ 0.80 held-out accuracy.
+  stopping) and 1,000 held out; a bidirectional word GRU(32) whose outputs are
+  averaged over the words (`pooling="mean"`), 64-dimensional embeddings with
+  channel dropout, reviews cut at 200 words; the mean over `--food-seeds`
+  seeds (default 0 1 2; one seed's accuracy varies by about ±0.01); goal ≥ 0.80
+  held-out accuracy. (The plain GRU's last state, over 100 words, reached 0.726.)
 * `shakespeare` — the character model (`build_generator`, LSTM 256) on the
-  shipped Shakespeare, the last tenth held out; training stops at
-  `--budget-shakespeare` seconds (default 600); goal ≤ 1.70 nats/char on the
-  held-out text.
+  shipped Shakespeare, the last tenth held out, batch 64 of 100 characters, at
+  `--shakespeare-learning-rate` (default 4e-3: ten minutes on 2 cores are only
+  about 2,300 updates, too few at the factory's 1e-3, which reached 1.76
+  without the recipe and 1.95 with its cosine); training stops at
+  `--budget-shakespeare` seconds (default 600) or after `--shakespeare-epochs`
+  (default 15, the budget the cosine spans: about 39 s an epoch here); goal
+  ≤ 1.70 nats/char on the held-out text.
 
 Run: `.venv/bin/python bench/quality.py` (everything, about 30 minutes on 2
 cores), `--only mnist food`, or `--quick` (a short check that it works).
@@ -63,16 +71,17 @@ def time_budget(seconds: float) -> Any:
     return TimeBudget()
 
 
-def _fit(model: Any, recipe: bool, *data: Any, **options: Any) -> tuple[float, int]:
+def _fit(model: Any, recipe: bool, *data: Any, seed: int = 0,
+         **options: Any) -> tuple[float, int]:
     """Train with rnnkit.training.fit; return (seconds, epochs run)."""
     from rnnkit.training import fit
 
     start = time.perf_counter()
-    history = fit(model, *data, recipe=recipe, seed=0, verbose=0, **options)
+    history = fit(model, *data, recipe=recipe, seed=seed, verbose=0, **options)
     return time.perf_counter() - start, len(history.epoch)
 
 
-def mnist(recipe: bool, quick: bool, budget: dict[str, float]) -> dict[str, Any]:
+def mnist(recipe: bool, quick: bool, budget: dict[str, Any]) -> dict[str, Any]:
     """Validation accuracy of the default classifier on the MNIST sample rows."""
     from rnnkit.datasets import load_mnist_sample
     from rnnkit.models import build_classifier
@@ -90,7 +99,7 @@ def mnist(recipe: bool, quick: bool, budget: dict[str, float]) -> dict[str, Any]
             "epochs": epochs, "goal": accuracy >= 0.975 and seconds <= 180}
 
 
-def food(recipe: bool, quick: bool, budget: dict[str, float]) -> dict[str, Any]:
+def food(recipe: bool, quick: bool, budget: dict[str, Any]) -> dict[str, Any]:
     """Held-out accuracy of a word GRU on the food reviews (split as in the tests)."""
     from rnnkit.datasets import load_food_reviews
     from rnnkit.models import build_classifier
@@ -102,19 +111,27 @@ def food(recipe: bool, quick: bool, budget: dict[str, float]) -> dict[str, Any]:
     train, stop, test = order[:3600], order[3600:4000], order[4000:]
     texts = reviews["text"].to_numpy()
     vocab = WordVocab.from_texts(texts[train], max_tokens=10_000)
-    x = vocab.encode_batch(texts, max_length=100)
-    model = build_classifier((None,), 2, cell="gru", units=32, embedding_dim=32,
-                             vocab_size=len(vocab), dropout=0.3, seed=0,
-                             clipnorm=1.0 if recipe else None)
-    seconds, epochs = _fit(model, recipe, x[train], labels[train],
-                           validation_data=(x[stop], labels[stop]),
-                           epochs=2 if quick else 15, patience=3, batch_size=64)
-    _, accuracy = model.evaluate(x[test], labels[test], verbose=0)
-    return {"metric": "test accuracy", "value": float(accuracy), "seconds": seconds,
+    x = vocab.encode_batch(texts, max_length=200)
+    accuracies, seconds, epochs = [], 0.0, 0
+    for seed in budget["food_seeds"][:1] if quick else budget["food_seeds"]:
+        model = build_classifier((None,), 2, cell="gru", units=32, embedding_dim=64,
+                                 bidirectional=True, pooling="mean", embedding_dropout=0.2,
+                                 vocab_size=len(vocab), dropout=0.3, seed=seed,
+                                 clipnorm=1.0 if recipe else None)
+        took, ran = _fit(model, recipe, x[train], labels[train],
+                         validation_data=(x[stop], labels[stop]),
+                         epochs=2 if quick else 15, patience=3, batch_size=64, seed=seed)
+        accuracies.append(float(model.evaluate(x[test], labels[test], verbose=0)[1]))
+        seconds, epochs = seconds + took, epochs + ran
+    accuracy, great = float(np.mean(accuracies)), labels[test].mean()
+    print(f"  food, recipe {'on' if recipe else 'off'}: accuracy per seed "
+          f"{', '.join(f'{a:.3f}' for a in accuracies)}; majority class "
+          f"{max(great, 1 - great):.3f}", flush=True)
+    return {"metric": "test accuracy", "value": accuracy, "seconds": seconds,
             "epochs": epochs, "goal": accuracy >= 0.80}
 
 
-def shakespeare(recipe: bool, quick: bool, budget: dict[str, float]) -> dict[str, Any]:
+def shakespeare(recipe: bool, quick: bool, budget: dict[str, Any]) -> dict[str, Any]:
     """Held-out loss (nats/char) of the character model after a time budget of training."""
     from rnnkit.datasets import load_shakespeare
     from rnnkit.models import build_generator
@@ -127,7 +144,8 @@ def shakespeare(recipe: bool, quick: bool, budget: dict[str, float]) -> dict[str
     val = text_dataset(text[-held:], vocab, seq_length=100, batch_size=64, shuffle=False)
     seconds_allowed = 20.0 if quick else budget["shakespeare"]
     epochs = int(budget["shakespeare_epochs"])
-    model = build_generator(len(vocab), seed=0, clipnorm=1.0 if recipe else None)
+    model = build_generator(len(vocab), seed=0, clipnorm=1.0 if recipe else None,
+                            learning_rate=budget["shakespeare_learning_rate"])
     options: dict[str, Any] = {"steps_per_epoch": 20} if quick else {}
     seconds, ran = _fit(model, recipe, train, validation_data=val, epochs=epochs, patience=3,
                         callbacks=[time_budget(seconds_allowed)], **options)
@@ -136,7 +154,7 @@ def shakespeare(recipe: bool, quick: bool, budget: dict[str, float]) -> dict[str
             "goal": loss <= 1.70 and seconds <= 600 + 60}
 
 
-RUNS: dict[str, Callable[[bool, bool, dict[str, float]], dict[str, Any]]] = {
+RUNS: dict[str, Callable[[bool, bool, dict[str, Any]], dict[str, Any]]] = {
     "mnist": mnist, "food": food, "shakespeare": shakespeare}
 
 
@@ -148,11 +166,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="the epoch budget of the MNIST runs (default 40)")
     parser.add_argument("--budget-shakespeare", type=float, default=600.0,
                         help="seconds of training of the character model (default 600)")
-    parser.add_argument("--shakespeare-epochs", type=int, default=12,
+    parser.add_argument("--shakespeare-epochs", type=int, default=15,
                         help="the epoch budget the cosine spans for the character model")
+    parser.add_argument("--shakespeare-learning-rate", type=float, default=4e-3,
+                        help="the character model's learning rate (default 4e-3)")
+    parser.add_argument("--food-seeds", type=int, nargs="+", default=[0, 1, 2],
+                        help="the seeds whose mean food accuracy is reported (default 0 1 2)")
     args = parser.parse_args(argv)
     budget = {"mnist_epochs": args.mnist_epochs, "shakespeare": args.budget_shakespeare,
-              "shakespeare_epochs": args.shakespeare_epochs}
+              "shakespeare_epochs": args.shakespeare_epochs, "food_seeds": args.food_seeds,
+              "shakespeare_learning_rate": args.shakespeare_learning_rate}
     print(f"{'workload':12} {'metric':14} {'on':>8} {'off':>8} {'on/off':>7} "
           f"{'s on':>7} {'s off':>7} {'s/epoch on/off':>15} {'epochs':>7}  goal (on)")
     for name in args.only:

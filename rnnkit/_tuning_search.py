@@ -186,8 +186,13 @@ class Hooks:
             raise FatalError(str(exc)) from exc
 
 
-def make_tuner(search: str, runner: Runner, trials: int | None, folder: Path) -> Any:
-    """The KerasTuner tuner of `search`, with rnnkit's hooks, seeded, silent."""
+def make_tuner(search: str, runner: Runner, trials: int | None, folder: Path,
+               start: dict[str, Any] | None = None) -> Any:
+    """The KerasTuner tuner of `search`, with rnnkit's hooks, seeded, silent.
+
+    With `start` (random and Bayesian search), the first trial takes those
+    settings (the others their KerasTuner default) instead of a random draw.
+    """
     kt = keras_tuner()
     base = {"grid": kt.GridSearch, "random": kt.RandomSearch,
             "bayesian": kt.BayesianOptimization, "hyperband": kt.Hyperband}[search]
@@ -206,4 +211,18 @@ def make_tuner(search: str, runner: Runner, trials: int | None, folder: Path) ->
     if search == "hyperband" and trials is not None:
         tuner.oracle.max_trials = trials
     tuner.oracle.verbose = 0
+    if start and search in ("random", "bayesian"):
+        _start_with(tuner.oracle, start)
     return tuner
+
+
+def _start_with(oracle: Any, start: dict[str, Any]) -> None:
+    """Make the oracle's first trial `start` (the rest of the settings at their defaults)."""
+    draw = oracle.populate_space
+
+    def populate_space(trial_id: str) -> dict[str, Any]:
+        if oracle.trials:  # a later trial: the search's own draw
+            return draw(trial_id)
+        return {"status": "RUNNING", "values": {**oracle.hyperparameters.values, **start}}
+
+    oracle.populate_space = populate_space

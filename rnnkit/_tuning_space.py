@@ -38,7 +38,7 @@ from rnnkit._checks import (
 )
 
 __all__ = ["RULES", "MODEL_KEYS", "DATA_KEYS", "SEARCHES", "TEMPLATE", "Param", "parse_space",
-           "choose_search", "register", "grid_size", "around", "bad"]
+           "choose_search", "register", "grid_size", "around", "bad", "parse_start"]
 
 #: The searches: KerasTuner's GridSearch, RandomSearch, BayesianOptimization, Hyperband.
 SEARCHES = ("grid", "random", "bayesian", "hyperband")
@@ -261,6 +261,48 @@ def grid_size(params: list[Param]) -> int | None:
     if any(p.values is None for p in params):
         return None
     return math.prod(len(p.values) for p in params)  # type: ignore[arg-type]
+
+
+def parse_start(params: list[Param], start: Any) -> dict[str, Any]:
+    """The settings of a search's first trial (`tune(start=)`), each checked against its entry.
+
+    Args:
+        params: the searched settings (:func:`parse_space`).
+        start: setting → value; each value one of its entry's choices, or inside
+            its range. Settings left out take KerasTuner's default (a choice's
+            first value, a range's low end).
+
+    Returns:
+        The checked values (a cell name resolved, a rate as a float).
+
+    Raises:
+        ValueError: naming the entry, the value and the fix.
+
+    Example:
+    >>> params = parse_space("forecaster", {"units": [8, 16], "cell": ["lstm", "gru"]})
+    >>> parse_start(params, {"units": 16, "cell": "GRU"})
+    {'units': 16, 'cell': 'gru'}
+    """
+    if not isinstance(start, Mapping):
+        raise bad("start", start, "is not a dict", "Map searched settings to the values "
+                  "to try first, e.g. start={'units': 64}.")
+    by_name = {p.name: p for p in params}
+    values = {}
+    for key, value in start.items():
+        where = f"start[{key!r}]"
+        if key not in by_name:
+            raise bad(where, value, "is not a searched setting",
+                      f"Give only settings of the space: {', '.join(by_name)}.")
+        param = by_name[key]
+        value = RULES[key].check(where, value)
+        if param.values is not None and value not in param.values:
+            raise bad(where, value, "is not one of the space's choices",
+                      f"Pick one of {list(param.values)}, or add it to the space.")
+        if param.values is None and not param.low <= value <= param.high:  # type: ignore
+            raise bad(where, value, "lies outside the space's range",
+                      f"Pick a value in [{param.low}, {param.high}], or widen the range.")
+        values[key] = value
+    return values
 
 
 def register(hp: Any, params: list[Param]) -> Any:

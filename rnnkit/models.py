@@ -2,11 +2,11 @@
 
 All three stack their recurrent layers with the one private builder
 :func:`_recurrent_stack`; they differ only in their input handling and their
-head. Each returns an ordinary compiled `keras.Sequential`, on which it
-records its job (`rnnkit.jobs`, re-exported here: :func:`job_of`):
-`"classifier"`, `"forecaster"` (the seq2seq regressor) or `"generator"`. A
-bundle saved from the model reads the job from there, never from the
-model's name.
+head (input layers and pooling: `rnnkit.model_inputs`). Each returns an
+ordinary compiled `keras.Sequential`, on which it records its job
+(`rnnkit.jobs`, re-exported here: :func:`job_of`): `"classifier"`,
+`"forecaster"` (the seq2seq regressor) or `"generator"`. A bundle saved from
+the model reads the job from there, never from the model's name.
 
 Example:
 >>> model = build_seq2seq((24, 1), units=8, layers=1, seed=0)
@@ -25,6 +25,12 @@ from rnnkit.cells import derive_seed, recurrent_layer, resolve_cell
 from rnnkit.compiling import CLIPNORM, LearningRate, adam, compile_model
 from rnnkit.distribution import under_strategy
 from rnnkit.jobs import JOBS, job_of, record_job
+from rnnkit.model_inputs import (
+    POOLINGS,
+    check_input_shape,
+    classifier_inputs,
+    embedding_dropout_layers,
+)
 
 __all__ = ["JOBS", "build_classifier", "build_seq2seq", "build_generator", "job_of",
            "record_job"]
@@ -88,60 +94,6 @@ def _recurrent_stack(
     return stack
 
 
-def _check_input_shape(input_shape: Any, *, ndim: int, hint: str) -> tuple[int | None, ...]:
-    """Validate `(timesteps, features)` (ndim=2) or `(timesteps,)` (ndim=1)."""
-    if isinstance(input_shape, int) and ndim == 1:
-        input_shape = (input_shape,)
-    if not isinstance(input_shape, Sequence) or isinstance(input_shape, str):
-        raise ValueError(f"input_shape={input_shape!r} must be a tuple {hint}.")
-    shape = tuple(input_shape)
-    if len(shape) != ndim:
-        raise ValueError(f"input_shape={input_shape!r} has {len(shape)} dimension(s); "
-                         f"it must be {hint}.")
-    steps, *rest = shape
-    if steps is not None:
-        check_int("input_shape[0] (timesteps)", steps)
-    for size in rest:
-        check_int("input_shape[1] (features)", size)
-    return tuple(None if s is None else int(s) for s in shape)
-
-
-def _classifier_inputs(input_shape: Any, *, vocab_size: int | None, embedding_dim: int,
-                       mask_value: float | None, seed: int | None) -> list[keras.layers.Layer]:
-    """The input layers of a classifier: token ids → Embedding, or float steps (+ Masking)."""
-    if vocab_size is None:
-        shape = _check_input_shape(input_shape, ndim=2, hint="(timesteps, features)")
-        layers: list[keras.layers.Layer] = [keras.Input(shape=shape, name="sequence")]
-        if mask_value is not None:
-            mask_value = check_float("mask_value", mask_value, low=-float("inf"),
-                                     high=float("inf"))
-            layers.append(keras.layers.Masking(mask_value=mask_value, name="masking"))
-        return layers
-    vocab_size = check_int("vocab_size", vocab_size, minimum=2)
-    embedding_dim = check_int("embedding_dim", embedding_dim)
-    if mask_value is not None:
-        raise ValueError(
-            f"mask_value={mask_value!r} cannot be combined with vocab_size: token inputs "
-            "are padded with id 0, which is masked already. Drop mask_value."
-        )
-    if not isinstance(input_shape, int) and isinstance(input_shape, Sequence) \
-            and len(input_shape) == 2:
-        raise ValueError(
-            f"input_shape={tuple(input_shape)!r} has a features dimension, but vocab_size="
-            f"{vocab_size} means inputs are token ids of shape (timesteps,). "
-            f"Use input_shape=({input_shape[0]!r},)."
-        )
-    shape = _check_input_shape(input_shape, ndim=1, hint="(timesteps,) of token ids")
-    return [
-        keras.Input(shape=shape, dtype="int32", name="token_ids"),
-        keras.layers.Embedding(
-            vocab_size, embedding_dim, mask_zero=True, name="embedding",
-            embeddings_initializer=keras.initializers.RandomUniform(
-                -0.05, 0.05, seed=derive_seed(seed, 1000)),
-        ),
-    ]
-
-
 @under_strategy
 def build_classifier(
     input_shape: Sequence[int | None] | int,
@@ -159,6 +111,8 @@ def build_classifier(
     clipnorm: float | None = CLIPNORM,
     recurrent_dropout: float = 0.0,
     l2: float | None = None,
+    pooling: str = "last",
+    embedding_dropout: float = 0.0,
     seed: int | None = None,
     strategy: Any = None,
 ) -> keras.Sequential:
@@ -201,6 +155,13 @@ def build_classifier(
         recurrent_dropout: dropout on the recurrent state, in [0, 1); > 0
             disables cuDNN.
         l2: L2 penalty on the recurrent kernels, or `None`.
+        pooling: what the last recurrent layer hands to the output layer:
+            `"last"` its final state, or `"mean"` the mean of its outputs over
+            the real steps (padding skipped). Pooling lets a long text's early
+            words count as much as its last: see `bench/quality.py` (food
+            reviews).
+        embedding_dropout: with `vocab_size`, drop whole embedding channels at
+            this rate in training (`SpatialDropout1D`), in [0, 1).
         seed: seed for the weight initialisers and dropout masks (`None` or an
             integer in `[0, 2**31 - 1]`).
         strategy: build and compile under this `tf.distribute.Strategy` /
@@ -227,12 +188,17 @@ def build_classifier(
     num_classes = check_int("num_classes", num_classes, minimum=2)
     optimizer = adam(learning_rate, clipnorm=clipnorm)
     seed = check_seed("seed", seed)
-    inputs = _classifier_inputs(input_shape, vocab_size=vocab_size, embedding_dim=embedding_dim,
+    inputs = classifier_inputs(input_shape, vocab_size=vocab_size, embedding_dim=embedding_dim,
                                 mask_value=mask_value, seed=seed)
+    inputs += embedding_dropout_layers(embedding_dropout, vocab_size=vocab_size, seed=seed)
+    if not isinstance(pooling, str) or pooling not in POOLINGS:
+        raise ValueError(f"pooling={pooling!r} is not one of 'last', 'mean'.")
+    pool = POOLINGS[pooling]
     stack = _recurrent_stack(
         cell, units=units, layers=layers, bidirectional=bidirectional, dropout=dropout,
-        recurrent_dropout=recurrent_dropout, l2=l2, seed=seed,
+        recurrent_dropout=recurrent_dropout, l2=l2, seed=seed, return_sequences=bool(pool),
     )
+    stack += [getattr(keras.layers, pool)(name=f"{pooling}_pooling")] if pool else []
     output = keras.layers.Dense(
         num_classes, activation="softmax", name="probabilities",
         kernel_initializer=keras.initializers.GlorotUniform(seed=derive_seed(seed, 2000)),
@@ -309,7 +275,7 @@ def build_seq2seq(
     >>> model.fit(w.train, validation_data=w.val, epochs=50)  # doctest: +SKIP
     """
     cell = resolve_cell(cell)
-    shape = _check_input_shape(input_shape, ndim=2, hint="(timesteps, features)")
+    shape = check_input_shape(input_shape, ndim=2, hint="(timesteps, features)")
     output_dim = check_int("output_dim", output_dim)
     output_steps = check_optional_int("output_steps", output_steps)
     optimizer = adam(learning_rate, clipnorm=clipnorm)

@@ -85,6 +85,7 @@ from rnnkit._tuning_space import (
     choose_search,
     grid_size,
     parse_space,
+    parse_start,
 )
 
 __all__ = ["tune", "TuneResult", "default_space", "parse_space", "MISSING_TUNER"]
@@ -254,7 +255,8 @@ def tune(data: Any, *, space: dict[str, Any] | None = None,
          patience: int | None = 5, validation_data: Any = None, objective: str | None = None,
          horizon: int | None = None, vocab: Any = None, build: dict[str, Any] | None = None,
          fit_options: dict[str, Any] | None = None, seed: int = 0,
-         directory: str | Path | None = None, verbose: bool = True) -> TuneResult:
+         directory: str | Path | None = None, verbose: bool = True,
+         start: dict[str, Any] | None = None) -> TuneResult:
     """Search the settings of a model and its data with KerasTuner; return the best model.
 
     See the module docstring for how each kind of data is searched and validated.
@@ -287,6 +289,11 @@ def tune(data: Any, *, space: dict[str, Any] | None = None,
         directory: keep KerasTuner's files there (default: a temporary folder,
             removed at the end).
         verbose: print one line per trial on stderr.
+        start: (random and Bayesian search) the settings of the first trial,
+            e.g. the model you would train without a search: the best trial is
+            then never worse than it on the objective. Settings left out take
+            a choice's first value, a range's low end. (A grid tries every
+            combination anyway; Hyperband draws its own.)
 
     Returns:
         A :class:`TuneResult`: `.model`, `.settings`, `.trials`, `.windows` (series),
@@ -332,6 +339,7 @@ def tune(data: Any, *, space: dict[str, Any] | None = None,
         raise ValueError(f"build[{both[0]!r}] is also searched; fix it in build= or search it "
                          "in the space, not both.")
     _check_candidates(job, params)
+    start = parse_start(params, start) if start is not None else None
     if seed is None:
         raise ValueError("seed=None: tune needs an integer seed >= 0, e.g. seed=0.")
     runner = Runner(
@@ -339,7 +347,7 @@ def tune(data: Any, *, space: dict[str, Any] | None = None,
         check_optional_int("patience", patience, minimum=0), check_seed("seed", seed),
         check_fit_options(fit_options), check_bool("verbose", verbose), math.inf,
         _total(search, params, trials))
-    return _search(runner, search, trials, seconds, directory)
+    return _search(runner, search, trials, seconds, directory, start)
 
 
 def _total(search: str, params: list[Param], trials: int | None) -> int | None:
@@ -353,7 +361,7 @@ def _total(search: str, params: list[Param], trials: int | None) -> int | None:
 
 
 def _search(runner: Runner, search: str, trials: int | None, seconds: float,
-            directory: Any) -> TuneResult:
+            directory: Any, start: dict[str, Any] | None = None) -> TuneResult:
     """Run the search in KerasTuner's folder (a temporary one unless `directory` is given)."""
     from keras_tuner.errors import FatalError
 
@@ -361,7 +369,7 @@ def _search(runner: Runner, search: str, trials: int | None, seconds: float,
     folder = Path(tempfile.mkdtemp(prefix="rnnkit-tune-")) if temporary \
         else check_path("directory", directory, what="folder")
     try:
-        tuner = make_tuner(search, runner, trials, folder)
+        tuner = make_tuner(search, runner, trials, folder, start)
         runner.searching, runner.deadline = True, time.perf_counter() + seconds
         try:
             tuner.search()

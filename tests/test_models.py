@@ -202,22 +202,60 @@ def test_mask_value_padding_gives_the_predictions_of_the_unpadded_sequences(cell
     assert np.abs(keras.ops.convert_to_numpy(unmasked(padded)) - together).max() > 1e-4
 
 
+def padded_tokens(seed: int) -> tuple[list[np.ndarray], np.ndarray]:
+    """Token-id sequences of the LENGTHS (ids 1..19), and the same right-padded with 0."""
+    rng = np.random.default_rng(seed)
+    sequences = [rng.integers(1, 20, size=n).astype("int32") for n in LENGTHS]
+    padded = np.zeros((len(LENGTHS), max(LENGTHS) + 2), dtype="int32")
+    for row, seq in zip(padded, sequences, strict=True):
+        row[: len(seq)] = seq
+    return sequences, padded
+
+
 @pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
 @pytest.mark.parametrize("bidirectional", [False, True], ids=["forward", "bidirectional"])
 def test_token_id_padding_zero_gives_the_predictions_of_the_unpadded_sequences(cell,
                                                                                 bidirectional):
     model = build_classifier((None,), 3, cell=cell, units=5, vocab_size=20, embedding_dim=4,
                              bidirectional=bidirectional, seed=1)
-    rng = np.random.default_rng(1)
-    sequences = [rng.integers(1, 20, size=n).astype("int32") for n in LENGTHS]
-    padded = np.zeros((len(LENGTHS), max(LENGTHS) + 2), dtype="int32")
-    for row, seq in zip(padded, sequences, strict=True):
-        row[: len(seq)] = seq
+    sequences, padded = padded_tokens(seed=1)
     together = keras.ops.convert_to_numpy(model(padded))
     alone = np.concatenate([keras.ops.convert_to_numpy(model(s[None])) for s in sequences])
     np.testing.assert_allclose(together, alone, atol=1e-5)
     embedding = model.get_layer("embedding")
     assert embedding.mask_zero and embedding.input_dim == 20
+
+
+@pytest.mark.parametrize("bidirectional", [False, True], ids=["forward", "bidirectional"])
+def test_mean_pooled_classifier_pools_the_real_steps_only(bidirectional):
+    model = build_classifier((None,), 3, cell="gru", units=5, vocab_size=20, embedding_dim=4,
+                             bidirectional=bidirectional, pooling="mean", seed=1)
+    sequences, padded = padded_tokens(seed=2)
+    together = keras.ops.convert_to_numpy(model(padded))
+    # by hand: the recurrent outputs of each unpadded sequence, pooled, through the Dense layer
+    recurrent = keras.Sequential(model.layers[:2])
+    pooled = np.stack([np.mean(keras.ops.convert_to_numpy(recurrent(s[None]))[0], axis=0)
+                       for s in sequences])
+    by_hand = keras.ops.convert_to_numpy(model.get_layer("probabilities")(pooled))
+    np.testing.assert_allclose(together, by_hand, atol=1e-5)
+    last = build_classifier((None,), 3, cell="gru", units=5, vocab_size=20, embedding_dim=4,
+                            bidirectional=bidirectional, seed=1)
+    assert np.abs(keras.ops.convert_to_numpy(last(padded)) - together).max() > 1e-4
+
+
+def test_embedding_dropout_drops_whole_channels_in_training_only():
+    model = build_classifier((None,), 2, units=3, vocab_size=30, embedding_dim=16,
+                             embedding_dropout=0.5, seed=0)
+    layer = model.get_layer("embedding_dropout")
+    assert isinstance(layer, keras.layers.SpatialDropout1D) and layer.rate == 0.5
+    embedded = model.get_layer("embedding")(np.arange(1, 11, dtype="int32")[None])
+    dropped = keras.ops.convert_to_numpy(layer(embedded, training=True))[0]
+    zero_channels = np.all(dropped == 0, axis=0)  # a channel is dropped at every step or none
+    assert 0 < zero_channels.sum() < 16 and np.all((dropped == 0).any(axis=0) == zero_channels)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(layer(embedded, training=False)),
+                                  keras.ops.convert_to_numpy(embedded))
+    assert "embedding_dropout" not in [x.name for x in build_classifier(
+        (None,), 2, units=3, vocab_size=30).layers]
 
 
 def test_fixed_length_and_variable_length_inputs():
@@ -240,6 +278,10 @@ BAD_CALLS = [
     (dict(input_shape=28), "input_shape", "28"),
     (dict(input_shape="28x28"), "input_shape", "'28x28'"),
     (dict(input_shape=(28, 0)), "input_shape", "0"),
+    (dict(pooling="max"), "pooling", "'max'"),
+    (dict(pooling=None), "pooling", "None"),
+    (dict(embedding_dropout=0.2), "embedding_dropout", "0.2"),  # float inputs: no embedding
+    (dict(embedding_dropout=1.5, input_shape=(None,), vocab_size=9), "embedding_dropout", "1.5"),
 ]
 
 

@@ -123,6 +123,36 @@ def test_the_same_seed_gives_the_same_trials():
     assert len(runs[0]) == 2 and runs[0]["learning_rate"].between(1e-3, 1e-1).all()
 
 
+def test_start_makes_the_first_random_trial_the_given_settings():
+    train, val = classes(128)
+    space = {"units": [4, 6, 8], "learning_rate": (1e-3, 1e-1)}
+    start = {"units": 6, "learning_rate": 0.01}
+
+    def first(**kwargs):
+        trials = tune(train, validation_data=val, space=space, trials=2, epochs=1, seed=3,
+                      verbose=False, **kwargs).trials
+        return trials.sort_values("trial").iloc[0][["units", "learning_rate"]].to_dict()
+
+    assert first(start=start) == start
+    assert first() != start  # a random draw, otherwise
+    # settings left out take KerasTuner's default: a choice's first value, a range's low end
+    assert first(start={"units": 8}) == {"units": 8, "learning_rate": 1e-3}
+
+
+def test_cli_search_starts_from_the_model_the_flags_alone_would_train():
+    import argparse
+
+    from rnnkit.cli._search import flags_start
+
+    space = default_space(seasonal_windows(), horizon=6, units=16, batch_size=32)
+    args = argparse.Namespace(cell="GRU", layers=1, dropout=None)
+    start = flags_start(args, space, {"units": 16, "batch_size": 32, "window": 12})
+    assert start == {"cell": "gru", "layers": 1, "units": 16, "learning_rate": 1e-3,
+                     "batch_size": 32, "window": 12}
+    # a flag outside the space (a cell it does not search) is left to the search
+    assert "cell" not in flags_start(argparse.Namespace(cell="rnn"), space, {})
+
+
 # ============================================================================ series
 
 @pytest.fixture(scope="module")
@@ -212,6 +242,19 @@ def _classifier(**kwargs):
 
 
 BAD_INPUT = [
+    case("tune-start-not-searched", using(lambda c: t(tune, c.shared.windows,
+                                                      space={"units": [4]},
+                                                      start={"layers": 2})),
+         ValueError, "start['layers']=2 is not a searched setting", "units"),
+    case("tune-start-not-a-choice", using(lambda c: t(tune, c.shared.windows,
+                                                      space={"units": [4, 8]},
+                                                      start={"units": 6})),
+         ValueError, "start['units']=6 is not one of the space's choices", "[4, 8]"),
+    case("tune-start-outside-range", using(lambda c: t(tune, c.shared.windows,
+                                                       space={"learning_rate": (1e-3, 1e-2)},
+                                                       start={"learning_rate": 0.1})),
+         ValueError, "start['learning_rate']=0.1 lies outside the space's range",
+         "[0.001, 0.01]"),
     case("tune-space-unknown-key", using(lambda c: t(tune, c.shared.windows,
                                                      space={"unit": [4]})),
          ValueError, "space['unit'] is not a setting of a forecaster", "units, window",

@@ -13,7 +13,7 @@ from typing import Any
 
 from rnnkit.cli._common import recipe_options
 
-__all__ = ["search"]
+__all__ = ["search", "flags_start"]
 
 
 def search(args: argparse.Namespace, data: Any, **kwargs: Any) -> Any:
@@ -38,7 +38,33 @@ def search(args: argparse.Namespace, data: Any, **kwargs: Any) -> Any:
         kwargs["build"] = {**(kwargs.get("build") or {}), **recipe_options(args)}
         kwargs["fit_options"] = {**(kwargs.get("fit_options") or {}), "recipe": False}
     result = tune(data, space=space, trials=args.search, epochs=args.epochs,
-                  patience=args.patience, seed=args.seed,
+                  patience=args.patience, seed=args.seed, start=flags_start(args, space, centres),
                   verbose=getattr(args, "verbose", None) != 0, **kwargs)
     print(result.summary())
     return result
+
+
+def flags_start(args: argparse.Namespace, space: dict[str, Any],
+                centres: dict[str, Any]) -> dict[str, Any]:
+    """The first trial of `--search`: the model the flags alone would train.
+
+    The flags' cell, layers and dropout and the centres (units, learning rate,
+    batch size, window, sequence length), where the space holds them; so the
+    search's best is never worse than the unsearched model on the objective.
+
+    Example:
+    >>> args = argparse.Namespace(cell="gru", layers=2, dropout=0.0)
+    >>> flags_start(args, {"cell": ["lstm", "gru"], "units": [8, 16, 32], "layers": [1, 2],
+    ...                    "learning_rate": (2.5e-4, 4e-3)}, {"units": 16, "learning_rate": 1e-3})
+    {'cell': 'gru', 'layers': 2, 'learning_rate': 0.001, 'units': 16}
+    """
+    wanted = {key: getattr(args, key) for key in ("cell", "layers", "dropout")
+              if getattr(args, key, None) is not None}
+    wanted.update({"learning_rate": 1e-3, **centres})
+    start = {}
+    for key, value in wanted.items():
+        value, entry = value.lower() if isinstance(value, str) else value, space.get(key)
+        if isinstance(entry, list) and value in entry or \
+                isinstance(entry, tuple) and entry[0] <= value <= entry[1]:
+            start[key] = value
+    return start

@@ -34,6 +34,9 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     _distribute.add_strategy_option(parser)
     parser.add_argument("--bidirectional", action="store_true", help="bidirectional layers")
     parser.add_argument("--dropout", type=float, default=0.0, help="dropout after each layer")
+    parser.add_argument("--pooling", choices=("last", "mean"), default="last",
+                        help="what the classifier reads: the last layer's final state (last) "
+                             "or its outputs averaged over the steps (mean)")
 
 
 def _load_data(args: argparse.Namespace) -> tuple[Any, Any]:
@@ -94,10 +97,10 @@ def _train(args: argparse.Namespace, train_data: Any, val_data: Any, backup: Pat
 
     (x_train, y_train), (x_val, y_val) = train_data, val_data
     searched: dict[str, Any] = {}
-    if args.search:  # KerasTuner picks the settings; --bidirectional stays fixed
+    if args.search:  # KerasTuner picks the settings; --bidirectional and --pooling stay fixed
+        fixed = {"bidirectional": args.bidirectional, "pooling": args.pooling}
         result = _search.search(args, (x_train, y_train), validation_data=(x_val, y_val),
-                               units=args.units, batch_size=args.batch_size,
-                               build={"bidirectional": True} if args.bidirectional else None)
+                               units=args.units, batch_size=args.batch_size, build=fixed)
         model, history, searched["search"] = result.model, result.history, result.record()
     else:
         common.seed_everything(args.seed)
@@ -105,7 +108,7 @@ def _train(args: argparse.Namespace, train_data: Any, val_data: Any, backup: Pat
         model = build_classifier(
             x_train.shape[1:], max(num_classes, 2), cell=args.cell, units=args.units,
             layers=args.layers, bidirectional=args.bidirectional, dropout=args.dropout,
-            seed=args.seed, **_distribute.model_options(args),
+            pooling=args.pooling, seed=args.seed, **_distribute.model_options(args),
         )
         history = common.train(args, model, x_train, y_train, validation_data=(x_val, y_val),
                                batch_size=args.batch_size, backup=backup)

@@ -177,7 +177,7 @@ def _train(args: argparse.Namespace, windows: Any, backup: Path) -> tuple[Any, .
         horizon = min(args.steps, longest_horizon(windows, "val"))
         result = _search.search(args, windows, horizon=horizon if horizon >= 1 else None,
                                units=args.units, learning_rate=args.learning_rate,
-                               batch_size=args.batch_size)
+                               batch_size=args.batch_size, window=windows.window)
         return result.windows, result.model, result.history, result.record()
     common.seed_everything(args.seed)
     model = build_seq2seq(windows.input_shape, output_dim=windows.output_dim,

@@ -72,6 +72,23 @@ def test_classify_trains_on_an_npz_prints_accuracy_and_writes_a_bundle(trained):
     assert accuracy > majority  # the classes are separable: training did something
 
 
+def test_pooling_mean_averages_the_outputs_and_the_bundle_keeps_it(tmp_path, capsys):
+    from rnnkit.bundle import load_bundle
+
+    data = tiny_npz(tmp_path / "tiny.npz")
+    assert main(["classify", str(data), "--units", "8", "--epochs", "4", "--batch-size", "16",
+                 "--cell", "gru", "--pooling", "mean", "--out", str(tmp_path / "out")]) == 0
+    accuracy, majority = map(float, ACCURACY.search(capsys.readouterr().out).groups())
+    model = load_bundle(tmp_path / "out" / "classifier", job="classifier").model
+    pooled = [layer for layer in model.layers if layer.name == "mean_pooling"]
+    assert pooled and model.get_layer("gru_1").return_sequences
+    assert accuracy > majority  # the mean of the steps is exactly what this data needs
+    with pytest.raises(SystemExit) as exited:
+        main(["classify", str(data), "--pooling", "max"])
+    assert exited.value.code == 2
+    assert "--pooling: invalid choice: 'max'" in capsys.readouterr().err
+
+
 def test_model_option_evaluates_the_bundle_without_training(trained, tmp_path, capsys,
                                                             monkeypatch):
     import keras
