@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from rnnkit._backend import keras
-from rnnkit._checks import check_float, check_int
+from rnnkit._checks import check_choice, check_float, check_int
 from rnnkit.cells import derive_seed
 
-__all__ = ["POOLINGS", "check_input_shape", "classifier_inputs", "embedding_dropout_layers"]
+__all__ = ["POOLINGS", "check_input_shape", "classifier_inputs", "embedding_dropout_layers",
+           "pooling_layers"]
 
 
 def check_input_shape(input_shape: Any, *, ndim: int, hint: str) -> tuple[int | None, ...]:
@@ -37,7 +38,7 @@ def check_input_shape(input_shape: Any, *, ndim: int, hint: str) -> tuple[int | 
 
 
 def classifier_inputs(input_shape: Any, *, vocab_size: int | None, embedding_dim: int,
-                       mask_value: float | None, seed: int | None) -> list[keras.layers.Layer]:
+                      mask_value: float | None, seed: int | None) -> list[keras.layers.Layer]:
     """The input layers of a classifier: token ids → Embedding, or float steps (+ Masking)."""
     if vocab_size is None:
         shape = check_input_shape(input_shape, ndim=2, hint="(timesteps, features)")
@@ -72,12 +73,22 @@ def classifier_inputs(input_shape: Any, *, vocab_size: int | None, embedding_dim
     ]
 
 
-#: `pooling=` of build_classifier → the Keras layer that pools the outputs over time.
-POOLINGS = {"last": "", "mean": "GlobalAveragePooling1D"}
+#: `pooling=` of build_classifier → the Keras layer that pools the outputs over time
+#: (`None`: the last recurrent layer's final state, no pooling layer).
+POOLINGS = {"last": None, "mean": "GlobalAveragePooling1D"}
+
+
+def pooling_layers(pooling: str) -> list[keras.layers.Layer]:
+    """The layer that pools the recurrent outputs over time (none for `"last"`).
+
+    When it returns a layer, the last recurrent layer must return sequences.
+    """
+    layer = POOLINGS[check_choice("pooling", pooling, tuple(POOLINGS))]
+    return [getattr(keras.layers, layer)(name=f"{pooling}_pooling")] if layer else []
 
 
 def embedding_dropout_layers(rate: float, *, vocab_size: int | None,
-                       seed: int | None) -> list[keras.layers.Layer]:
+                             seed: int | None) -> list[keras.layers.Layer]:
     """`SpatialDropout1D(rate)` after the embedding (none at rate 0)."""
     rate = check_float("embedding_dropout", rate, low=0.0, high=1.0)
     if rate > 0 and vocab_size is None:

@@ -26,10 +26,10 @@ from rnnkit.compiling import CLIPNORM, LearningRate, adam, compile_model
 from rnnkit.distribution import under_strategy
 from rnnkit.jobs import JOBS, job_of, record_job
 from rnnkit.model_inputs import (
-    POOLINGS,
     check_input_shape,
     classifier_inputs,
     embedding_dropout_layers,
+    pooling_layers,
 )
 
 __all__ = ["JOBS", "build_classifier", "build_seq2seq", "build_generator", "job_of",
@@ -189,16 +189,14 @@ def build_classifier(
     optimizer = adam(learning_rate, clipnorm=clipnorm)
     seed = check_seed("seed", seed)
     inputs = classifier_inputs(input_shape, vocab_size=vocab_size, embedding_dim=embedding_dim,
-                                mask_value=mask_value, seed=seed)
+                               mask_value=mask_value, seed=seed)
     inputs += embedding_dropout_layers(embedding_dropout, vocab_size=vocab_size, seed=seed)
-    if not isinstance(pooling, str) or pooling not in POOLINGS:
-        raise ValueError(f"pooling={pooling!r} is not one of 'last', 'mean'.")
-    pool = POOLINGS[pooling]
+    pool = pooling_layers(pooling)
     stack = _recurrent_stack(
         cell, units=units, layers=layers, bidirectional=bidirectional, dropout=dropout,
         recurrent_dropout=recurrent_dropout, l2=l2, seed=seed, return_sequences=bool(pool),
     )
-    stack += [getattr(keras.layers, pool)(name=f"{pooling}_pooling")] if pool else []
+    stack += pool
     output = keras.layers.Dense(
         num_classes, activation="softmax", name="probabilities",
         kernel_initializer=keras.initializers.GlorotUniform(seed=derive_seed(seed, 2000)),
