@@ -186,8 +186,8 @@ class Forecaster(Job):
 
     def fit_data(self, data: dict[str, Any], seed: int, options: dict[str, Any]
                  ) -> tuple[tuple[Any, ...], dict[str, Any]]:
-        w = self.windows_for(data)
-        return (w.train,), {"validation_data": w.val, **options}
+        w = self.windows_for(data)  # a fresh training set: each trial sees the same batches
+        return (w.dataset("train", fresh=True),), {"validation_data": w.val, **options}
 
     def score(self, objective: str, model: Any, history: Any, data: dict[str, Any]) -> float:
         if objective != "val_mase":

@@ -33,9 +33,9 @@ def classes(n: int = 256, seed: int = 0) -> tuple[tuple[np.ndarray, np.ndarray],
     return (x[:cut], y[:cut]), (x[cut:], y[cut:])
 
 
-def seasonal_windows() -> SeriesWindows:
+def seasonal_windows(batch_size: int = 256) -> SeriesWindows:
     """A noisy monthly sine with a time column `t` as a feature (it tells when a window lies),
-    forecast 6 steps at once; one batch per epoch."""
+    forecast 6 steps at once; one batch per epoch (by default)."""
     n = 120
     steps = np.arange(n)
     noise = 0.1 * np.random.default_rng(0).normal(size=n)
@@ -43,7 +43,7 @@ def seasonal_windows() -> SeriesWindows:
                           "t": steps.astype("float64")},
                          index=pd.date_range("2000-01-01", periods=n, freq="MS"))
     return SeriesWindows(frame, window=12, target="value", features=["t"], output_steps=6,
-                         batch_size=256, seed=0)
+                         batch_size=batch_size, seed=0)
 
 
 class Spy:
@@ -185,6 +185,25 @@ def test_searching_the_window_rebuilds_the_windows(series_run):
     assert result.windows.window == best and result.model.input_shape == (None, best, 2)
     assert result.windows.output_steps == 6 and result.windows.features == ["t"]
     assert result.windows.scaler == windows.scaler  # the same data and split
+
+
+def test_each_trial_is_the_model_its_settings_train_alone():
+    """Trials start from one seeded state on a fresh training set, so a trial is the very
+    model a run without a search trains (the search's `start` is the flags' own model),
+    whatever trials ran before it."""
+    from rnnkit.models import build_seq2seq
+
+    build = {"layers": 1, "learning_rate": 0.05}
+    result = tune(seasonal_windows(16), param_grid={"units": [4, 8]}, horizon=6, epochs=3,
+                  build=build, verbose=False, seed=1)
+    windows = seasonal_windows(16)  # several batches an epoch: their order matters
+    training.seed_everything(1)  # as the command line does before it builds its model
+    model = build_seq2seq(windows.input_shape, output_steps=6, units=8, seed=1, **build)
+    history = training.fit(model, windows.train, validation_data=windows.val, epochs=3,
+                           patience=5, seed=1, verbose=0)
+    second = result.trials.set_index("trial").loc[2]  # units 8, after the units-4 trial
+    assert second["units"] == 8
+    assert second["val_loss"] == pytest.approx(min(history.history["val_loss"]), rel=1e-6)
 
 
 def test_validation_is_the_val_part_after_every_training_window(series_run):

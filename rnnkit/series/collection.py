@@ -325,16 +325,17 @@ val 12, test 11, frequency='QS-JAN')
                  for name, m in self._members.items()]
         return (np.concatenate([x for x, _ in pairs]), np.concatenate([y for _, y in pairs]))
 
-    def dataset(self, split: str = "train") -> Any:
+    def dataset(self, split: str = "train", *, fresh: bool = False) -> Any:
         """The batched `tf.data.Dataset` of `(x, y)` for a part, over every series.
 
         The members' scaled inputs lie end to end in one base array; the
         pipeline streams the start rows of each member's windows (none crossing
         into the next series), so no window is copied. `"train"` is shuffled
-        over all series together, again each epoch (with `shuffle` and `seed`).
+        over all series together, again each epoch (with `shuffle` and `seed`);
+        `fresh=True` makes it anew, its orders starting over (see `SeriesWindows.dataset`).
         """
         check_choice("split", split, PARTS)
-        if split not in self._datasets:
+        if fresh or split not in self._datasets:
             inputs, targets, starts = end_to_end(self._members, split)
             self._datasets[split] = window_dataset(
                 inputs, targets, starts=starts, window=self.window,

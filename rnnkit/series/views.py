@@ -112,10 +112,17 @@ class WindowViews(PartDatasets):
         shift = 1 if self.output_steps is None else self.window
         return self._input_windows()[s0:s1], y[s0 + shift: s1 + shift]
 
-    def dataset(self, split: str = "train") -> Any:
-        """The batched `tf.data.Dataset` of `(x, y)` for a part (see `.train`)."""
+    def dataset(self, split: str = "train", *, fresh: bool = False) -> Any:
+        """The batched `tf.data.Dataset` of `(x, y)` for a part (see `.train`).
+
+        The dataset is made once and kept: the shuffled training part draws a
+        new order each epoch, and goes on drawing across `fit` calls. With
+        `fresh=True` it is made anew, so its orders start over from the seed
+        (with Keras' global seed, see `rnnkit.training.seed_everything`): two
+        models trained on fresh datasets see the same batches.
+        """
         check_choice("split", split, PARTS)
-        if split not in self._datasets:
+        if fresh or split not in self._datasets:
             s0, s1 = self._sample_starts(split)
             self._datasets[split] = window_dataset(
                 self._inputs, self._targets_scaled, start=s0, stop=s1, window=self.window,

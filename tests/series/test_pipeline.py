@@ -41,6 +41,22 @@ def test_training_order_is_seeded_and_changes_each_epoch():
     np.testing.assert_array_equal(np.sort(epoch1), np.sort(epoch2))
 
 
+def test_a_fresh_training_set_starts_its_orders_over_from_the_seed():
+    from rnnkit.training import seed_everything
+
+    def first_column(dataset):
+        return np.concatenate([x.numpy()[:, 0, 0] for x, _ in dataset])
+
+    w = SeriesWindows(counting(300), window=4, batch_size=16, seed=7)
+    seed_everything(0)
+    epoch1 = first_column(w.dataset("train", fresh=True))
+    assert not np.array_equal(first_column(w.train), epoch1)  # the kept one draws on
+    seed_everything(0)
+    np.testing.assert_array_equal(first_column(w.dataset("train", fresh=True)), epoch1)
+    seed_everything(1)  # Keras' global seed is part of the shuffle's seed
+    assert not np.array_equal(first_column(w.dataset("train", fresh=True)), epoch1)
+
+
 @pytest.mark.parametrize("output_steps", [None, 2])
 def test_explicit_start_rows_stream_exactly_those_windows(output_steps):
     from rnnkit.series.pipeline import window_dataset
