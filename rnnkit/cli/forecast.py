@@ -31,7 +31,7 @@ from typing import Any
 
 from rnnkit.cli import _common as common
 from rnnkit.cli import _covariates as covariates
-from rnnkit.cli import _distribute, _search
+from rnnkit.cli import _distribute, _ensemble, _search
 from rnnkit.cli import _many_series as many
 from rnnkit.cli._series_file import READ_FLAGS, add_file_options, read_target
 
@@ -79,6 +79,7 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         help="level of the prediction interval, e.g. 0.8 for the 10-90 %% band (0: none; "
              "default 0.8)")
     add("--learning-rate", type=float, default=1e-2, help="Adam learning rate (default 0.01)")
+    _ensemble.add_ensemble_option(parser)
     common.add_common_options(parser, units=16, epochs=100, patience=15, batch_size=16,
                               model_help="a forecaster bundle saved by an earlier run (its "
                                          "OUT/forecaster): evaluate and forecast with it, "
@@ -88,8 +89,9 @@ def add_options(parser: argparse.ArgumentParser) -> None:
 def check_options(args: argparse.Namespace) -> str:
     """Refuse bad options before anything is read, naming the flag; return the strategy."""
     common.check_common_options(args, {"--window": 1, "--steps": 1, "--output-steps": 1,
-                                       "--season": 2})
+                                       "--season": 2, "--ensemble": 1})
     common.check_learning_rate(args)
+    _ensemble.check_ensemble(args)
     from rnnkit._checks import check_float
 
     check_float("--interval", args.interval, low=0.0, high=1.0)
@@ -113,7 +115,7 @@ class Fitted:
     path: Path
     settings: Any
     strategy: Any
-    search: dict[str, Any] | None = None  # what --search chose (for the bundle)
+    record: dict[str, Any] | None = None  # what --search chose, or the --ensemble (bundle)
     future: Any = None  # the known features' future values (--future)
 
 
@@ -166,11 +168,10 @@ def _horizon(args: argparse.Namespace, settings: Any, rows: int) -> int:
 def _train(args: argparse.Namespace, windows: Any, backup: Path) -> tuple[Any, ...]:
     """Build and train the model of these windows, or search it (`--search`).
 
-    Returns the windows (with the searched window), the model, its History and
-    the search's record for the bundle (`None` without `--search`).
+    Returns the windows (with the searched window), the model (with `--ensemble
+    K`, the average of K), its History and the bundle's record of the search or
+    the ensemble (`{}` without either).
     """
-    from rnnkit.models import build_seq2seq
-
     if args.search:  # scored on a backtest of the validation part at --steps
         from rnnkit.series.backtest import longest_horizon
 
@@ -178,15 +179,23 @@ def _train(args: argparse.Namespace, windows: Any, backup: Path) -> tuple[Any, .
         result = _search.search(args, windows, horizon=horizon if horizon >= 1 else None,
                                units=args.units, learning_rate=args.learning_rate,
                                batch_size=args.batch_size, window=windows.window)
-        return result.windows, result.model, result.history, result.record()
+        return result.windows, result.model, result.history, {"search": result.record()}
+    return windows, *_ensemble.train_members(
+        args, backup, lambda flags, folder: _train_one(flags, windows, folder))
+
+
+def _train_one(args: argparse.Namespace, windows: Any, backup: Path) -> tuple[Any, Any]:
+    """The model the flags build, trained with `--seed` (backed up in `backup`), and its History."""
+    from rnnkit.models import build_seq2seq
+
     common.seed_everything(args.seed)
     model = build_seq2seq(windows.input_shape, output_dim=windows.output_dim,
                           output_steps=windows.output_steps, cell=args.cell, units=args.units,
                           layers=args.layers, learning_rate=args.learning_rate, seed=args.seed,
                           **_distribute.model_options(args))
-    history = common.train(args, model, windows.train, validation_data=windows.val,
-                           backup=backup)
-    return windows, model, history, None
+    history = common.train(args, model, windows.dataset("train", fresh=True),
+                           validation_data=windows.val, backup=backup)
+    return model, history
 
 
 def _validation_mase(windows: Any, model: Any, horizon: int) -> float:
@@ -231,8 +240,8 @@ def fit_forecaster(args: argparse.Namespace, backup: Path, strategy: str) -> Fit
     steps = fits[choice.value][0].output_steps
     print(f"strategy {choice.value}" + (f" ({steps} steps per model call)" if steps else "")
           + f": {choice.reason}")
-    windows, model, history, searched = fits[choice.value]
-    return Fitted(windows, model, history, source.path, settings, choice, searched, future)
+    windows, model, history, record = fits[choice.value]
+    return Fitted(windows, model, history, source.path, settings, choice, record, future)
 
 
 # ----------------------------------------------------------------------------- the outputs
@@ -401,7 +410,7 @@ def _train_forecaster(args: argparse.Namespace, strategy: str, backup: Path) -> 
     path = save_bundle(args.out / "forecaster", model, windows=windows, job="forecaster",
                        overwrite=True, epochs=common.epochs_run(history), best_val_loss=best,
                        data=str(fitted.path),
-                       **({"search": fitted.search} if fitted.search else {}))
+                       **(fitted.record or {}))
     _write_forecast(args, windows, model, history, fitted.future)
     if val_losses:
         print(f"stopped after {len(val_losses)} epochs (best val_loss {min(val_losses):.4f})")
