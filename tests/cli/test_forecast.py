@@ -305,6 +305,43 @@ def test_file_flags_reach_read_series_and_its_messages_speak_cli(tmp_path, capsy
     assert frame.index[0].month == 2 and frame["v"].tolist() == [1.5, 2.5, 3.5]
 
 
+# ============================================================================ --ensemble
+
+@pytest.fixture(scope="module")
+def ensemble_run(tmp_path_factory):
+    """`--ensemble 2` (seeds 0 and 1) with the flags of `default_run`."""
+    import contextlib
+    import io
+
+    out = tmp_path_factory.mktemp("ensemble")
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        status = main(["forecast", "--epochs", "3", "--units", "4", "--ensemble", "2", "--out",
+                       str(out)])
+    assert status == 0
+    return out, buffer.getvalue()
+
+
+def test_the_first_ensemble_member_is_the_model_without_ensemble(ensemble_run, default_run):
+    from rnnkit.bundle import load_bundle
+    from rnnkit.ensembles import members_of
+
+    (out, printed), alone = ensemble_run, load_bundle(default_run[2] / "forecaster").model
+    bundle = load_bundle(out / "forecaster")
+    members = members_of(bundle.model)
+    assert len(members) == 2
+    for got, want in zip(members[0].get_weights(), alone.get_weights(), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+    assert not np.allclose(members[1].get_weights()[0], alone.get_weights()[0])  # seed 1
+    assert bundle.metadata["ensemble"] == {"members": 2, "seeds": [0, 1]}
+    assert "ensemble member 2/2: --seed 1" in printed
+    assert "forecasting with the average of 2 models (seeds 0..1)" in printed
+    assert not (out / "backup").exists()  # the members' backups are cleaned up
+    x, _ = bundle.windows.arrays("test")  # the bundle forecasts with the average
+    mean = np.mean([m.predict(x, verbose=0) for m in members], axis=0)
+    np.testing.assert_allclose(bundle.model.predict(x, verbose=0), mean, atol=1e-6)
+
+
 BAD_INPUT = [
     case("cli-forecast-missing-file", using(lambda c: ["forecast", str(c.tmp / "gone.xlsx")]),
          CLI, "gone.xlsx"),
@@ -357,6 +394,18 @@ BAD_INPUT = [
          using(lambda c: ["forecast", "--model", str(c.tmp / "never-read"), "--out",
                           str(c.write("out.txt", "x") / "run")]),
          CLI, "--out=", "out.txt/run' lies under", "which is a file"),
+    case("cli-forecast-ensemble-zero",
+         using(lambda c: ["forecast", str(c.csv(dated(30))), "--ensemble", "0", "--out",
+                          str(c.tmp / "out")]),
+         CLI, "--ensemble=0"),
+    case("cli-forecast-ensemble-with-search",
+         using(lambda c: ["forecast", str(c.csv(dated(30))), "--ensemble", "2", "--search", "3",
+                          "--out", str(c.tmp / "out")]),
+         CLI, "--ensemble 2 cannot be combined with --search", "Search first"),
+    case("cli-forecast-ensemble-with-model",
+         using(lambda c: ["forecast", "--model", str(c.tmp / "never-read"), "--ensemble", "3",
+                          "--out", str(c.tmp / "out")]),
+         CLI, "--ensemble 3 trains new models", "--model"),
 ]
 
 test_bad_input = bad_input_test(BAD_INPUT)
