@@ -38,7 +38,7 @@ def trained():
         model = build_seq2seq(windows.input_shape, units=8, layers=1, learning_rate=1e-2,
                               seed=seed)
         training.fit(model, windows.dataset("train", fresh=True), validation_data=windows.val,
-                     epochs=8, patience=None, seed=seed, verbose=0)
+                     epochs=4, patience=None, seed=seed, verbose=0)
         members.append(model)
     return windows, members
 

@@ -47,16 +47,17 @@ def check_ensemble(args: argparse.Namespace) -> None:
     ValueError: --ensemble 2 cannot be combined with --search: the search keeps its best \
 trial alone. Search first, then train its settings (printed) with --ensemble 2.
     """
-    if args.ensemble == 1:
+    count = getattr(args, "ensemble", 1)
+    if count == 1:
         return
     if getattr(args, "model", None) is not None:
-        raise ValueError(f"--ensemble {args.ensemble} trains new models; --model uses a saved "
+        raise ValueError(f"--ensemble {count} trains new models; --model uses a saved "
                          "bundle without training (an ensemble's bundle forecasts as one "
                          "model). Leave one of them out.")
     if getattr(args, "search", None):
-        raise ValueError(f"--ensemble {args.ensemble} cannot be combined with --search: the "
-                         "search keeps its best trial alone. Search first, then train its "
-                         f"settings (printed) with --ensemble {args.ensemble}.")
+        raise ValueError(f"--ensemble {count} cannot be combined with --search: the search "
+                         "keeps its best trial alone. Search first, then train its settings "
+                         f"(printed) with --ensemble {count}.")
 
 
 def train_members(args: argparse.Namespace, backup: Path,
@@ -77,10 +78,11 @@ def train_members(args: argparse.Namespace, backup: Path,
     """
     from rnnkit.ensembles import average_models
 
-    if args.ensemble == 1:
+    count = getattr(args, "ensemble", 1)
+    if count == 1:
         model, history = train_one(args, backup)
         return model, history, {}
-    seeds = [args.seed + i for i in range(args.ensemble)]
+    seeds = [args.seed + i for i in range(count)]
     models, histories = [], []
     for i, seed in enumerate(seeds, start=1):
         print(f"ensemble member {i}/{len(seeds)}: --seed {seed}", flush=True)
