@@ -93,14 +93,14 @@ class Runner:
 
     def build(self, hp: Any) -> Any:
         """KerasTuner's hypermodel: the model of a trial (nothing before the search starts)."""
-        from rnnkit._backend import keras
+        from rnnkit.training import seed_everything
 
         if not self.searching:
             return None
         settings = self.settings_of(hp.values)
         # every trial starts from the same seeded state, as a lone run with these settings:
         # the same batches (the job gives a fresh training set), whatever ran before
-        keras.utils.set_random_seed(self.seed)
+        seed_everything(self.seed)
         model = self.job.build({k: v for k, v in settings.items()
                                 if k not in DATA_KEYS[self.job.name]},
                                self.data_of(settings), self.seed)

@@ -83,15 +83,13 @@ def train_members(args: argparse.Namespace, backup: Path,
         model, history = train_one(args, backup)
         return model, history, {}
     seeds = [args.seed + i for i in range(count)]
-    models, histories = [], []
+    trained = []  # (model, history) of each member
     for i, seed in enumerate(seeds, start=1):
         print(f"ensemble member {i}/{len(seeds)}: --seed {seed}", flush=True)
-        model, history = train_one(argparse.Namespace(**{**vars(args), "seed": seed}),
-                                   backup / f"seed-{seed}")
-        models.append(model)
-        histories.append(history)
+        trained.append(train_one(argparse.Namespace(**{**vars(args), "seed": seed}),
+                                 backup / f"seed-{seed}"))
     common.remove_empty_folder(backup)
-    print(f"forecasting with the average of {len(models)} models (seeds {seeds[0]}.."
+    print(f"forecasting with the average of {len(seeds)} models (seeds {seeds[0]}.."
           f"{seeds[-1]})")
-    return average_models(models), histories[0], {
-        "ensemble": {"members": len(models), "seeds": seeds}}
+    return average_models([model for model, _ in trained]), trained[0][1], {
+        "ensemble": {"members": len(seeds), "seeds": seeds}}
