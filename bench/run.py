@@ -8,6 +8,9 @@ up once, then times them in turns and keeps the median of `--repeats` rounds:
   trained by `rnnkit.training.fit` vs the hand-written `Sequential([Input, LSTM(128),
   Dense(10)])` compiled with Keras' defaults, per cell and batch size (32 / 128 / 256);
   PyTorch `nn.LSTM` / `nn.GRU` / `nn.RNN`. Samples/s.
+* **ceiling**: the classify LSTM rows as GFLOP/s of the LSTM's matrix products, beside
+  the machine's fp32 matrix-product peak measured in the same rounds (`ceiling.py`):
+  how much of the hardware rnnkit and PyTorch use.
 * **seq2seq**: 2 x LSTM(8) many-to-many, window 96, batch 7; windows/s.
 * **char model**: Embedding(64) → LSTM(256) → Dense, batch 64, 100-character
   sequences; characters/s.
@@ -57,7 +60,7 @@ SIZES = {
     "smoke": dict(samples=128, chars=64, windows=28, points=20_000, rows=2_000,
                   repeats=1, batches=(128,), cells=("lstm",)),
 }
-GROUPS = ("classify", "seq2seq", "char", "generate", "windows", "read", "import")
+GROUPS = ("classify", "ceiling", "seq2seq", "char", "generate", "windows", "read", "import")
 BACKEND_FREE = ("windows", "read", "import")
 
 

@@ -17,6 +17,7 @@ import _torch_models
 import keras
 import numpy as np
 from _harness import EpochTimer, Row, interleaved_medians, seconds_rate
+from ceiling import ceiling
 
 LAYERS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU, "rnn": keras.layers.SimpleRNN}
 
@@ -270,6 +271,6 @@ def cold_start(size: dict, *, torch: bool) -> list[Row]:
 
 
 WORKLOADS: dict[str, Callable[..., list[Row]]] = {
-    "classify": classify, "seq2seq": seq2seq, "char": char, "generate": generate,
-    "windows": windows, "read": read, "import": cold_start,
+    "classify": classify, "ceiling": ceiling, "seq2seq": seq2seq, "char": char,
+    "generate": generate, "windows": windows, "read": read, "import": cold_start,
 }
