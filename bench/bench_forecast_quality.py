@@ -17,7 +17,7 @@ Run: `.venv/bin/python bench/bench_forecast_quality.py` (all, the CLI's 100 epoc
 `--series airpassengers --quick` (a check that it works), `--series visnights`
 (the 20 regions) or `--series visnights:NSWMetro`. Flags after `--` go to
 `rnnkit forecast` as given, to measure a choice against the defaults, e.g.
-`-- --no-difference`, `-- --strategy direct` or `-- --ensemble 3`.
+`-- --no-difference`, `-- --strategy direct`, `-- --ensemble 3` or `-- --season-skip`.
 """
 
 from __future__ import annotations

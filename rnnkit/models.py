@@ -3,7 +3,8 @@
 All three stack their recurrent layers with the one private builder
 :func:`_recurrent_stack`; they differ only in their input handling and their
 head (input layers and pooling: `rnnkit.model_inputs`). Each returns an
-ordinary compiled `keras.Sequential`, on which it records its job
+ordinary compiled `keras.Sequential` (a forecaster with the seasonal-naive
+skip: a functional `keras.Model`), on which it records its job
 (`rnnkit.jobs`, re-exported here: :func:`job_of`): `"classifier"`,
 `"forecaster"` (the seq2seq regressor) or `"generator"`. A bundle saved from
 the model reads the job from there, never from the model's name.
@@ -31,6 +32,7 @@ from rnnkit.model_inputs import (
     embedding_dropout_layers,
     pooling_layers,
 )
+from rnnkit.seasonal_naive import check_skip_options, plus_seasonal_naive
 
 __all__ = ["JOBS", "build_classifier", "build_seq2seq", "build_generator", "job_of",
            "record_job"]
@@ -221,9 +223,11 @@ def build_seq2seq(
     clipnorm: float | None = CLIPNORM,
     recurrent_dropout: float = 0.0,
     l2: float | None = None,
+    season_skip: int | None = None,
+    differenced: bool = False,
     seed: int | None = None,
     strategy: Any = None,
-) -> keras.Sequential:
+) -> keras.Model:
     """Build a compiled recurrent regressor for sequences (forecasting).
 
     Two output modes:
@@ -253,14 +257,23 @@ def build_seq2seq(
         clipnorm: clip the gradients to this global norm, or `None`.
         recurrent_dropout: dropout on the recurrent state; > 0 disables cuDNN.
         l2: L2 penalty on the recurrent kernels, or `None`.
+        season_skip: a season length `s`: add the seasonal-naive forecast to
+            the outputs, so that the network learns the change from it (frozen
+            stock layers, :mod:`rnnkit.seasonal_naive`; the window must hold a
+            season, and a direct model forecast at most `s` steps). The
+            targets must be the first input columns (as in `SeriesWindows`).
+        differenced: with `season_skip`, the inputs are first differences
+            (`SeriesWindows(difference=True)`): the skip is then the change
+            back to the level of one season ago.
         seed: seed for the weight initialisers and dropout masks (`None` or an
             integer in `[0, 2**31 - 1]`).
         strategy: build and compile under this `tf.distribute.Strategy` /
             `keras.distribution.Distribution` (`rnnkit.distribution.strategy_for`).
 
     Returns:
-        A compiled `keras.Sequential`, with the job `"forecaster"` recorded
-        (see :func:`job_of`).
+        A compiled `keras.Sequential` (a functional `keras.Model` with
+        `season_skip`), with the job `"forecaster"` recorded (see
+        :func:`job_of`).
 
     Example:
     >>> from rnnkit.series import SeriesWindows
@@ -283,6 +296,8 @@ def build_seq2seq(
             "bidirectional=True with output_steps=None would let each step's prediction "
             "read the future steps of its window. Use output_steps=k, or bidirectional=False."
         )
+    season_skip, differenced = check_skip_options(season_skip, differenced, shape[0],
+                                                  output_steps)
     stack = _recurrent_stack(
         cell, units=units, layers=layers, bidirectional=bidirectional, dropout=dropout,
         recurrent_dropout=recurrent_dropout, l2=l2, return_sequences=output_steps is None,
@@ -298,8 +313,10 @@ def build_seq2seq(
             keras.layers.Dense(output_steps * output_dim, name="outputs", kernel_initializer=init),
             keras.layers.Reshape((output_steps, output_dim), name="horizon"),
         ]
-    model = keras.Sequential([keras.Input(shape=shape, name="window"), *stack, *head],
-                             name=f"{cell}_seq2seq")
+    window, name = keras.Input(shape=shape, name="window"), f"{cell}_seq2seq"
+    model = keras.Sequential([window, *stack, *head], name=name) if season_skip is None else \
+        plus_seasonal_naive(window, [*stack, *head], season=season_skip, output_dim=output_dim,
+                            output_steps=output_steps, differenced=differenced, name=name)
     return compile_model(model, job="forecaster", loss="mse", metrics=["mae"],
                          optimizer=optimizer, strategy=strategy)
 

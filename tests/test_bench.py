@@ -25,8 +25,9 @@ def test_every_workload_gives_a_figure_a_baseline_and_a_ratio():
     assert done.returncode == 0, done.stderr[-3000:]
     rows = [line for line in done.stdout.splitlines() if line.startswith("| ")][1:]
     names = " ".join(row.split("|")[1] for row in rows)
-    for workload in ("classify LSTM", "share of the fp32 peak", "seq2seq", "char model", "generate 1 ", "generate 32 ",
-                     "windows", ".xlsx", ".csv", "--help", "import rnnkit"):
+    for workload in ("classify LSTM", "share of the fp32 peak", "seq2seq", "char model",
+                     "generate 1 ", "generate 32 ", "windows", ".xlsx", ".csv", "--help",
+                     "import rnnkit"):
         assert workload in names, f"no row for {workload!r}:\n{done.stdout}"
     for row in rows:
         cells = [c.strip() for c in row.split("|")[1:-1]]

@@ -33,6 +33,7 @@ from rnnkit.cli import _common as common
 from rnnkit.cli import _covariates as covariates
 from rnnkit.cli import _distribute, _ensemble, _search
 from rnnkit.cli import _many_series as many
+from rnnkit.cli._forecast_files import prediction_rows, predictions, print_tables, write_plots
 from rnnkit.cli._series_file import READ_FLAGS, add_file_options, read_target
 
 #: `--strategy`: recursive (many-to-many, fed back), direct (one call), auto (the better).
@@ -78,6 +79,10 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     add("--interval", type=float, default=0.8,
         help="level of the prediction interval, e.g. 0.8 for the 10-90 %% band (0: none; "
              "default 0.8)")
+    add("--season-skip", action="store_true",
+        help="add the seasonal-naive forecast to the model's outputs, so that it learns the "
+             "change from it (needs a season and a window of at least one season; helps "
+             "strongly seasonal monthly series, see the README)")
     add("--learning-rate", type=float, default=1e-2, help="Adam learning rate (default 0.01)")
     _ensemble.add_ensemble_option(parser)
     common.add_common_options(parser, units=16, epochs=100, patience=15, batch_size=16,
@@ -178,10 +183,26 @@ def _train(args: argparse.Namespace, windows: Any, backup: Path) -> tuple[Any, .
         horizon = min(args.steps, longest_horizon(windows, "val"))
         result = _search.search(args, windows, horizon=horizon if horizon >= 1 else None,
                                units=args.units, learning_rate=args.learning_rate,
-                               batch_size=args.batch_size, window=windows.window)
+                               batch_size=args.batch_size, window=windows.window,
+                               build=season_skip(args, windows) or None)
         return result.windows, result.model, result.history, {"search": result.record()}
     return windows, *_ensemble.train_members(
         args, backup, lambda flags, folder: _train_one(flags, windows, folder))
+
+
+def season_skip(args: argparse.Namespace, windows: Any) -> dict[str, Any]:
+    """`build_seq2seq`'s `season_skip` and `differenced` for `--season-skip`, else `{}`."""
+    if not getattr(args, "season_skip", False):
+        return {}
+    from rnnkit.seasonal_naive import season_skip_problem
+
+    spec = windows.spec
+    problem = season_skip_problem(windows.season, spec.window, spec.output_steps)
+    if problem:
+        raise ValueError(f"--season-skip adds the forecast of one season ago, but {problem}. "
+                         "Give --season N and a --window of at least one season (a direct "
+                         "model: --steps of at most one season), or leave --season-skip out.")
+    return {"season_skip": windows.season, "differenced": spec.difference}
 
 
 def _train_one(args: argparse.Namespace, windows: Any, backup: Path) -> tuple[Any, Any]:
@@ -192,7 +213,7 @@ def _train_one(args: argparse.Namespace, windows: Any, backup: Path) -> tuple[An
     model = build_seq2seq(windows.input_shape, output_dim=windows.output_dim,
                           output_steps=windows.output_steps, cell=args.cell, units=args.units,
                           layers=args.layers, learning_rate=args.learning_rate, seed=args.seed,
-                          **_distribute.model_options(args))
+                          **season_skip(args, windows), **_distribute.model_options(args))
     history = common.train(args, model, windows.dataset("train", fresh=True),
                            validation_data=windows.val, backup=backup)
     return model, history
@@ -224,6 +245,7 @@ def fit_forecaster(args: argparse.Namespace, backup: Path, strategy: str) -> Fit
             future = _future(args, windows, source.read)
             print(f"Training on {source.path}: {windows}")
         covariates.check_future(args, windows, future)  # before any training
+        season_skip(args, windows)
         folder = backup / name if strategy == "auto" else backup
         fits[name] = _train(args, windows, folder)
     if strategy == "auto":
@@ -241,6 +263,9 @@ def fit_forecaster(args: argparse.Namespace, backup: Path, strategy: str) -> Fit
     print(f"strategy {choice.value}" + (f" ({steps} steps per model call)" if steps else "")
           + f": {choice.reason}")
     windows, model, history, record = fits[choice.value]
+    if args.season_skip:
+        print(f"season skip: the model adds the forecast of one season ({windows.season} "
+              "steps) ago to its outputs")
     return Fitted(windows, model, history, source.path, settings, choice, record, future)
 
 
@@ -276,71 +301,6 @@ def score_tables(windows: Any, model: Any, steps: int, interval: float | None
     return one_step, backtest, horizon
 
 
-def _print_tables(one_step: Any, backtest: Any, horizon: int) -> None:
-    """Both tables side by side (one row per method), their names, then their notes."""
-    import pandas as pd
-
-    table = pd.concat({"one step ahead": one_step, f"{horizon} steps ahead": backtest}, axis=1)
-    print(f"Errors, one step ahead: {one_step.columns.name}; {horizon} steps ahead: "
-          f"{backtest.columns.name}")
-    with pd.option_context("display.width", 200, "display.max_columns", 20):
-        print(table.round(3).to_string())
-    notes = [*one_step.attrs.get("notes", []), *backtest.attrs.get("notes", [])]
-    for note in dict.fromkeys(notes):
-        print(f"note: {note}")
-
-
-def _predictions(windows: Any, model: Any) -> tuple[list[Any], ValueError | None]:
-    """One-step predictions of each part the data has, and why a part is missing."""
-    parts, problem = [], None
-    for split in ("train", "val", "test"):
-        try:  # new data given to a bundle may be too short for some parts
-            parts.append(windows.predict(model, split).assign(part=split))
-        except ValueError as exc:
-            problem = exc
-    if not parts:
-        raise problem  # type: ignore[misc]
-    return parts, problem
-
-
-def _prediction_rows(windows: Any, parts: list[Any], future: Any) -> Any:
-    """The rows of predictions.csv: each part's predictions, then the forecast (and band)."""
-    import pandas as pd
-
-    band = isinstance(future, pd.DataFrame)
-    forecast = pd.DataFrame({"actual": float("nan"), "part": "forecast",
-                             "predicted": future["forecast"] if band else future})
-    if band:
-        forecast = forecast.assign(lower=future["lower"], upper=future["upper"])
-    rows = pd.concat(parts + [forecast])[["part", "actual", "predicted"]
-                                         + (["lower", "upper"] if band else [])]
-    if not hasattr(windows, "members"):
-        return rows.rename_axis(rows.index.name or many.index_name(windows))
-    rows = pd.concat({name: rows.xs(name, level="series") for name in windows.members},
-                     names=["series"])  # series after series, each in time order
-    return rows.rename_axis(["series", many.index_name(windows)])
-
-
-def _write_plots(args: argparse.Namespace, windows: Any, rows: Any, test_start: Any,
-                 future: Any, history: Any) -> list[str]:
-    """forecast.png, and history.png when the model was trained; the names written."""
-    from rnnkit.plotting import plot_forecast, plot_history
-
-    target = windows.targets[0]
-    predicted = rows.loc[rows["part"] != "forecast", "predicted"].rename("predicted")
-    band = f" with a {args.interval:.0%} interval" if args.interval else ""
-    long = len(windows.frame) > 500  # zoomed on the test part: add a panel of the whole series
-    ax = plot_forecast(windows.frame[target], predicted, test_start=test_start, future=future,
-                       season=windows.season, history=long,
-                       title=f"{target}: one-step predictions and {args.steps}-step "
-                             f"forecast{band}")
-    common.write_figure(args.out / "forecast.png", ax.figure)
-    if history is None or not history.history.get("loss"):
-        return ["forecast.png"]
-    common.write_figure(args.out / "history.png", plot_history(history).figure)
-    return ["forecast.png", "history.png"]
-
-
 def _write_forecast(args: argparse.Namespace, windows: Any, model: Any, history: Any,
                     future: Any = None) -> None:
     """Print the error tables and write predictions.csv, forecast.png (and history.png).
@@ -352,7 +312,7 @@ def _write_forecast(args: argparse.Namespace, windows: Any, model: Any, history:
     from rnnkit._fs import atomic_write
 
     covariates.check_future(args, windows, future)  # before anything is printed
-    parts, problem = _predictions(windows, model)
+    parts, problem = predictions(windows, model)
     test = [p for p in parts if p["part"].iloc[0] == "test"]
     level = interval_level(args, windows)
     if test:
@@ -362,18 +322,18 @@ def _write_forecast(args: argparse.Namespace, windows: Any, model: Any, history:
                   f"--steps {args.steps})")
         several = hasattr(windows, "members")
         (many.print_many_tables(args, one_step, backtest, horizon) if several
-         else _print_tables(one_step, backtest, horizon))
+         else print_tables(one_step, backtest, horizon))
     else:
         print(f"no evaluation table: the data has no complete test window ({problem})")
     future = windows.forecast(model, args.steps, interval=level,
                               **({"future": future} if future is not None else {}))
-    rows = _prediction_rows(windows, parts, future)
+    rows = prediction_rows(windows, parts, future)
     args.out.mkdir(parents=True, exist_ok=True)
     atomic_write(args.out / "predictions.csv", rows.to_csv)
     matplotlib.use("Agg")
     plots = many.write_many_files(args, windows, rows, future, history) \
         if hasattr(windows, "members") else \
-        _write_plots(args, windows, rows, test[0].index[0] if test else None, future, history)
+        write_plots(args, windows, rows, test[0].index[0] if test else None, future, history)
     tables = ["errors.csv"] if test and hasattr(windows, "members") else []
     written = [plots[0], "predictions.csv", *tables, *plots[1:]]
     note = "" if history is not None else " (no history.png: the model was not trained)"

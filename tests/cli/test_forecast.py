@@ -130,6 +130,20 @@ def test_direct_strategy_predicts_the_steps_in_one_call(tmp_path, data_dir, caps
     assert load_bundle(out / "forecaster").windows.output_steps == 12
 
 
+def test_season_skip_adds_the_seasonal_naive_forecast_to_the_model(tmp_path, data_dir,
+                                                                   capsys):
+    out = tmp_path / "out"
+    assert main(["forecast", str(data_dir / "series" / "airpassengers.csv"), "--season-skip",
+                 "--epochs", "1", "--units", "2", "--interval", "0", "--out", str(out)]) == 0
+    assert "season skip: the model adds the forecast of one season (12 steps) ago" in \
+        capsys.readouterr().out
+    from rnnkit.bundle import load_bundle
+
+    model = load_bundle(out / "forecaster").model  # loaded with safe_mode=True
+    assert model.get_layer("plus_seasonal_naive").output.shape[1:] == (24, 1)
+    assert not model.get_layer("seasonal_change").trainable  # differenced: the change back
+
+
 def test_auto_strategy_keeps_the_better_on_the_validation_part(tmp_path, data_dir, capsys):
     out = tmp_path / "out"
     assert main(["forecast", str(data_dir / "series" / "airpassengers.csv"), "--strategy",
@@ -394,6 +408,10 @@ BAD_INPUT = [
          using(lambda c: ["forecast", "--model", str(c.tmp / "never-read"), "--out",
                           str(c.write("out.txt", "x") / "run")]),
          CLI, "--out=", "out.txt/run' lies under", "which is a file"),
+    case("cli-forecast-season-skip-window-too-short",
+         using(lambda c: ["forecast", str(c.csv(dated(60))), "--window", "3", "--season-skip",
+                          "--out", str(c.tmp / "out")]),
+         CLI, "--season-skip", "window of 3 steps", "--window", "--season N"),
     case("cli-forecast-ensemble-zero",
          using(lambda c: ["forecast", str(c.csv(dated(30))), "--ensemble", "0", "--out",
                           str(c.tmp / "out")]),
