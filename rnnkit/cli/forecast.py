@@ -184,13 +184,13 @@ def _train(args: argparse.Namespace, windows: Any, backup: Path) -> tuple[Any, .
         result = _search.search(args, windows, horizon=horizon if horizon >= 1 else None,
                                units=args.units, learning_rate=args.learning_rate,
                                batch_size=args.batch_size, window=windows.window,
-                               build=season_skip(args, windows) or None)
+                               build=season_skip_options(args, windows) or None)
         return result.windows, result.model, result.history, {"search": result.record()}
     return windows, *_ensemble.train_members(
         args, backup, lambda flags, folder: _train_one(flags, windows, folder))
 
 
-def season_skip(args: argparse.Namespace, windows: Any) -> dict[str, Any]:
+def season_skip_options(args: argparse.Namespace, windows: Any) -> dict[str, Any]:
     """`build_seq2seq`'s `season_skip` and `differenced` for `--season-skip`, else `{}`."""
     if not getattr(args, "season_skip", False):
         return {}
@@ -213,7 +213,7 @@ def _train_one(args: argparse.Namespace, windows: Any, backup: Path) -> tuple[An
     model = build_seq2seq(windows.input_shape, output_dim=windows.output_dim,
                           output_steps=windows.output_steps, cell=args.cell, units=args.units,
                           layers=args.layers, learning_rate=args.learning_rate, seed=args.seed,
-                          **season_skip(args, windows), **_distribute.model_options(args))
+                          **season_skip_options(args, windows), **_distribute.model_options(args))
     history = common.train(args, model, windows.dataset("train", fresh=True),
                            validation_data=windows.val, backup=backup)
     return model, history
@@ -245,7 +245,7 @@ def fit_forecaster(args: argparse.Namespace, backup: Path, strategy: str) -> Fit
             future = _future(args, windows, source.read)
             print(f"Training on {source.path}: {windows}")
         covariates.check_future(args, windows, future)  # before any training
-        season_skip(args, windows)
+        season_skip_options(args, windows)
         folder = backup / name if strategy == "auto" else backup
         fits[name] = _train(args, windows, folder)
     if strategy == "auto":
@@ -263,7 +263,7 @@ def fit_forecaster(args: argparse.Namespace, backup: Path, strategy: str) -> Fit
     print(f"strategy {choice.value}" + (f" ({steps} steps per model call)" if steps else "")
           + f": {choice.reason}")
     windows, model, history, record = fits[choice.value]
-    if args.season_skip:
+    if getattr(args, "season_skip", False):
         print(f"season skip: the model adds the forecast of one season ({windows.season} "
               "steps) ago to its outputs")
     return Fitted(windows, model, history, source.path, settings, choice, record, future)
