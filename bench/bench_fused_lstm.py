@@ -95,7 +95,7 @@ def check_against_keras() -> tuple[float, float]:
     return float(tf.reduce_max(tf.abs(a - b))), relative
 
 
-def _model(kind: str, batch: int) -> keras.Model:
+def _model(kind: str) -> keras.Model:
     keras.utils.set_random_seed(0)
     policy = "mixed_bfloat16" if kind == "bf16 graph" else "float32"
     keras.config.set_dtype_policy(policy)
@@ -122,7 +122,7 @@ def main() -> None:
     y = rng.integers(0, 10, SAMPLES)
     kinds = ["keras graph", "keras xla", "BlockLSTMV2", "bf16 graph"]
     for batch in args.batch_sizes:
-        models = {kind: _model(kind, batch) for kind in kinds}
+        models = {kind: _model(kind) for kind in kinds}
         for model in models.values():
             model.fit(x[: batch * 8], y[: batch * 8], batch_size=batch, verbose=0)
         rates = {kind: [] for kind in kinds}

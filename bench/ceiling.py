@@ -17,8 +17,8 @@ machine's fp32 matrix-product rate, measured in the same interleaved rounds (a
   what they reach, so `rnnkit / hand` is rnnkit's share of the peak, and the note
   gives PyTorch's share and the share that 1.2x PyTorch would need.
 
-A share above 1.0 cannot be reached in fp32: lower precision would change what is
-trained (the bf16 matrix products of this CPU gave 1.2x on the Keras LSTM).
+A share above 1.0 cannot be reached in fp32; lower precision would change what is
+trained (`bench_fused_lstm.py` measures the Keras LSTM under `mixed_bfloat16`).
 """
 
 from __future__ import annotations

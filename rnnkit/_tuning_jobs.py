@@ -165,6 +165,10 @@ class Forecaster(Job):
         except ValueError as exc:
             raise ValueError(f"{where}={value!r}: {exc}") from None
         self._check_horizon(windows, f"{where}={value!r}")
+        season = self.build_kwargs.get("season_skip")
+        if season is not None and windows.window < season:  # build_seq2seq would refuse it
+            raise ValueError(f"{where}={value!r}: build={{'season_skip': {season}}} needs a "
+                             f"window of at least one season; search windows >= {season}.")
 
     def check_space(self, names: dict[str, tuple[Any, ...]]) -> None:
         if True in names.get("bidirectional", ()) and self.windows.output_steps is None:

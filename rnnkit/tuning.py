@@ -187,7 +187,8 @@ def _check_candidates(job: Job, params: list[Param]) -> None:
 
 def default_space(data: Any, *, horizon: int | None = None, units: int | None = None,
                   learning_rate: float | None = None, batch_size: int | None = None,
-                  window: int | None = None, seq_length: int | None = None) -> dict[str, Any]:
+                  window: int | None = None, seq_length: int | None = None,
+                  build: dict[str, Any] | None = None) -> dict[str, Any]:
     """A sensible space for `data`, centred on the given (or the data's, the factory's) values.
 
     Cell LSTM or GRU; half, once and twice `units`; 1 or 2 layers; dropout 0
@@ -201,6 +202,9 @@ def default_space(data: Any, *, horizon: int | None = None, units: int | None = 
         units, learning_rate, batch_size, window, seq_length: the centres;
             default the factory's units and learning rate 1e-3 and the data's
             own settings.
+        build: the fixed factory arguments the search will use (`tune`'s
+            `build=`): data settings they cannot take are left out (e.g.
+            windows shorter than `season_skip`).
 
     Returns:
         A `space` dict for :func:`tune` (lists, and a range for the learning rate).
@@ -213,7 +217,7 @@ def default_space(data: Any, *, horizon: int | None = None, units: int | None = 
      'learning_rate': (0.00025, 0.004), 'batch_size': [16, 32, 64]}
     """
     job = make_job(data, validation_data=data if isinstance(data, (tuple, list)) else None,
-                   horizon=horizon)
+                   horizon=horizon, build=build)
     defaults = job.data_defaults()
     rate = learning_rate or 1e-3
     space: dict[str, Any] = {

@@ -94,6 +94,16 @@ def test_the_differenced_skip_returns_the_level_of_one_season_ago():
         assert levels[j + 1] + out[j] == pytest.approx(levels[j + 2 - 3])
 
 
+def test_a_search_space_for_the_skip_keeps_only_windows_that_hold_a_season():
+    from rnnkit.tuning import default_space
+
+    w = SeriesWindows(_series(), window=SEASON, target="y", scale=None, season=SEASON, seed=0)
+    plain = default_space(w, window=SEASON)["window"]
+    skip = default_space(w, window=SEASON, build={"season_skip": SEASON})["window"]
+    assert min(plain) < SEASON  # half the window is a candidate without the skip
+    assert skip == [v for v in plain if v >= SEASON]
+
+
 BAD_INPUT = [
     case("seasonal-skip-one-step", t(build_seq2seq, (8, 1), season_skip=1), ValueError,
          "season_skip=1", "at least 2"),

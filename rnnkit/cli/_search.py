@@ -31,10 +31,8 @@ def search(args: argparse.Namespace, data: Any, **kwargs: Any) -> Any:
 
     centres = {k: kwargs.pop(k) for k in ("units", "learning_rate", "batch_size", "window",
                                           "seq_length") if k in kwargs}
-    space = default_space(data, horizon=kwargs.get("horizon"), **centres)
-    skip = (kwargs.get("build") or {}).get("season_skip")
-    if skip and "window" in space:  # the seasonal-naive skip needs a season in the window
-        space["window"] = [w for w in space["window"] if w >= skip] or [centres["window"]]
+    space = default_space(data, horizon=kwargs.get("horizon"), build=kwargs.get("build"),
+                          **centres)
     print(f"Searching {args.search} settings with KerasTuner (each trial: at most --epochs "
           f"{args.epochs}, --patience {args.patience}); a line per trial follows on stderr.")
     if args.no_recipe:  # (build= and fit_options= may be given as None)

@@ -245,7 +245,6 @@ def fit_forecaster(args: argparse.Namespace, backup: Path, strategy: str) -> Fit
             future = _future(args, windows, source.read)
             print(f"Training on {source.path}: {windows}")
         covariates.check_future(args, windows, future)  # before any training
-        season_skip_options(args, windows)
         folder = backup / name if strategy == "auto" else backup
         fits[name] = _train(args, windows, folder)
     if strategy == "auto":
